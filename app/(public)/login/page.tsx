@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { PublicFrame } from "@/components/shell/public-frame";
+import { safeRedirectPath } from "@/lib/auth/redirect";
+import { getAdmin } from "@/lib/auth/session";
+import { countAdmins } from "@/lib/db/queries/admins";
+import { LoginForm } from "./login-form";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.login");
+  return { title: t("title") };
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeRedirectPath(params.callbackUrl);
+  if (await getAdmin()) redirect(callbackUrl);
+  const t = await getTranslations("auth.login");
+  return (
+    <PublicFrame title={t("title")}>
+      <p className="mb-4 text-sm text-slate-600">{t("intro")}</p>
+      {params.signedOut && (
+        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          {t("signedOut")}
+        </p>
+      )}
+      {countAdmins() === 0 && (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {t("noAdminYet")}
+        </p>
+      )}
+      <LoginForm
+        callbackUrl={callbackUrl}
+        text={{
+          email: t("email"),
+          password: t("password"),
+          submit: t("submit"),
+          submitting: t("submitting"),
+        }}
+      />
+    </PublicFrame>
+  );
+}

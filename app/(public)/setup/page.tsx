@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { PublicFrame } from "@/components/shell/public-frame";
+import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
+import { countAdmins, isSetupTokenValid } from "@/lib/db/queries/admins";
+import { SetupForm } from "./setup-form";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.setup");
+  return { title: t("title") };
+}
+
+export default async function SetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { token } = await searchParams;
+  const t = await getTranslations("auth.setup");
+  const valid = typeof token === "string" && token.length <= 200 && countAdmins() === 0 && isSetupTokenValid({ token });
+  return (
+    <PublicFrame title={t("title")}>
+      {valid ? (
+        <>
+          <p className="mb-4 text-sm text-slate-600">{t("intro")}</p>
+          <SetupForm
+            token={token}
+            text={{
+              email: t("email"),
+              password: t("password"),
+              passwordHint: t("passwordHint", { min: PASSWORD_MIN_LENGTH }),
+              confirm: t("confirm"),
+              submit: t("submit"),
+            }}
+          />
+        </>
+      ) : (
+        <div className="space-y-4">
+          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+            {t("invalidLink")}
+          </p>
+          <Link href="/login" className="text-sm font-medium text-sky-800 underline">
+            {t("goToLogin")}
+          </Link>
+        </div>
+      )}
+    </PublicFrame>
+  );
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/components/ui/field";
+import { setupAction, type SetupState } from "./actions";
+
+export function SetupForm({
+  token,
+  text,
+}: {
+  token: string;
+  text: { email: string; password: string; passwordHint: string; confirm: string; submit: string };
+}) {
+  const [state, action, pending] = useActionState<SetupState, FormData>(setupAction, {});
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <input type="hidden" name="token" value={token} />
+      <div aria-live="assertive">
+        {state.formError && (
+          <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">{state.formError}</p>
+        )}
+      </div>
+      <Field id="email" name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} errors={state.fieldErrors?.email} />
+      <Field id="password" name="password" type="password" autoComplete="new-password" required label={text.password} hint={text.passwordHint} errors={state.fieldErrors?.password} />
+      <Field id="confirm" name="confirm" type="password" autoComplete="new-password" required label={text.confirm} errors={state.fieldErrors?.confirm} />
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+      >
+        {text.submit}
+      </button>
+    </form>
+  );
+}

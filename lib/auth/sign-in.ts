@@ -1,0 +1,41 @@
+import "server-only";
+import { z } from "zod";
+import { findAdminByEmail, recordSignIn } from "@/lib/db/queries/admins";
+import type { Admin } from "@/lib/db/schema";
+import { getDummyHash, verifyPassword } from "./password";
+import { checkThrottle, clearFailures, recordFailure } from "./throttle";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().max(320).pipe(z.email()),
+  password: z.string().min(1).max(1024),
+});
+
+export type SignInResult = { ok: true; admin: Admin } | { ok: false; retryAfterSeconds?: number };
+
+/**
+ * Checks an email and password. A wrong email and a wrong password cost the same work and give the same answer;
+ * failures are throttled per email and per client address.
+ */
+export async function authenticateAdmin(input: {
+  email: unknown;
+  password: unknown;
+  address: string;
+  now?: Date;
+}): Promise<SignInResult> {
+  const now = input.now ?? new Date();
+  const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
+  const email = parsed.success ? parsed.data.email : String(input.email ?? "").trim().toLowerCase().slice(0, 320);
+
+  const throttle = checkThrottle({ email, address: input.address, now });
+  if (throttle.blocked) return { ok: false, retryAfterSeconds: throttle.retryAfterSeconds };
+
+  const admin = parsed.success ? findAdminByEmail(parsed.data.email) : undefined;
+  const valid = await verifyPassword(parsed.success ? parsed.data.password : "", admin?.passwordHash ?? (await getDummyHash()));
+  if (admin && valid && parsed.success) {
+    clearFailures({ email, address: input.address });
+    recordSignIn({ adminId: admin.id, at: now });
+    return { ok: true, admin };
+  }
+  const after = recordFailure({ email, address: input.address, now });
+  return after.blocked ? { ok: false, retryAfterSeconds: after.retryAfterSeconds } : { ok: false };
+}

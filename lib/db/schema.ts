@@ -1,0 +1,156 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+const createdAt = () =>
+  timestamp("created_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const admins = sqliteTable("admins", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+  lastSignInAt: timestamp("last_sign_in_at"),
+});
+export type Admin = typeof admins.$inferSelect;
+export type NewAdmin = typeof admins.$inferInsert;
+
+/** One-time links that let the first admin choose an email and password. Only the SHA-256 of the token is kept. */
+export const setupTokens = sqliteTable("setup_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at").notNull(),
+  usedAt: timestamp("used_at"),
+});
+export type SetupToken = typeof setupTokens.$inferSelect;
+
+/** Failed sign-ins, counted per email and per client address so a restart does not reset the throttle. */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    scope: text("scope", { enum: ["email", "address"] }).notNull(),
+    subject: text("subject").notNull(),
+    at: timestamp("at").notNull(),
+  },
+  (table) => [index("login_failures_subject_idx").on(table.scope, table.subject, table.at)],
+);
+
+export const CONNECTION_STATES = [
+  "not_configured",
+  "configured",
+  "connected",
+  "degraded",
+  "needs_reauth",
+  "revoked",
+  "error",
+] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+export const PLATFORMS = ["amocrm.ru", "kommo.com"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/**
+ * The amoCRM connection. The app connects one account, so there is one row (id 1); the table shape still allows
+ * more. Secret columns hold ciphertext from lib/crypto (never plain text), bound to this table, column and row.
+ */
+export const connections = sqliteTable("connections", {
+  id: integer("id").primaryKey(),
+  platform: text("platform", { enum: PLATFORMS }).notNull(),
+  mode: text("mode", { enum: ["oauth", "long_lived"] })
+    .notNull()
+    .default("oauth"),
+  clientId: text("client_id"),
+  clientSecretEnc: text("client_secret_enc"),
+  clientSecretSavedAt: timestamp("client_secret_saved_at"),
+  /** The account address the admin typed (normalized host), if any; the callback must then come from it. */
+  expectedAccountHost: text("expected_account_host"),
+  /** The Redirect URI sent when the tokens were obtained; refresh must send the same bytes. */
+  redirectUri: text("redirect_uri"),
+  accountHost: text("account_host"),
+  accountId: integer("account_id"),
+  accountName: text("account_name"),
+  accountSubdomain: text("account_subdomain"),
+  apiDomain: text("api_domain"),
+  accessTokenEnc: text("access_token_enc"),
+  refreshTokenEnc: text("refresh_token_enc"),
+  accessTokenExpiresAt: timestamp("access_token_expires_at"),
+  refreshTokenExpiresAt: timestamp("refresh_token_expires_at"),
+  lastRefreshAt: timestamp("last_refresh_at"),
+  state: text("state", { enum: CONNECTION_STATES }).notNull().default("not_configured"),
+  lastErrorCode: text("last_error_code"),
+  lastErrorDetail: text("last_error_detail"),
+  lastErrorAt: timestamp("last_error_at"),
+  lastCheckAt: timestamp("last_check_at"),
+  lastCheckOk: integer("last_check_ok", { mode: "boolean" }),
+  lastCheckLatencyMs: integer("last_check_latency_ms"),
+  /** Bumped on every stored token pair; a refresh that finds it moved knows another process already refreshed. */
+  generation: integer("generation").notNull().default(0),
+  refreshIntentGeneration: integer("refresh_intent_generation"),
+  refreshIntentAt: timestamp("refresh_intent_at"),
+  refreshLeaseOwner: text("refresh_lease_owner"),
+  refreshLeaseExpiresAt: timestamp("refresh_lease_expires_at"),
+  failureCount: integer("failure_count").notNull().default(0),
+  nextRetryAt: timestamp("next_retry_at"),
+  connectedAt: timestamp("connected_at"),
+  connectedBy: text("connected_by"),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+export type Connection = typeof connections.$inferSelect;
+export type NewConnection = typeof connections.$inferInsert;
+
+/** OAuth `state` values: single use, bound to the admin who clicked Authorize, ten minutes of life. */
+export const oauthStates = sqliteTable("oauth_states", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  stateHash: text("state_hash").notNull().unique(),
+  adminId: integer("admin_id")
+    .notNull()
+    .references(() => admins.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at").notNull(),
+  usedAt: timestamp("used_at"),
+  /** What the callback that used it ended with, so a reload can say "already used" truthfully. */
+  outcome: text("outcome"),
+});
+export type OauthState = typeof oauthStates.$inferSelect;
+
+export const connectionEvents = sqliteTable(
+  "connection_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    connectionId: integer("connection_id").notNull(),
+    at: timestamp("at").notNull(),
+    actor: text("actor", { enum: ["admin", "system", "amocrm"] }).notNull(),
+    actorEmail: text("actor_email"),
+    type: text("type").notNull(),
+    /** JSON without secrets: error codes, hints, hosts, expiry times. */
+    details: text("details"),
+  },
+  (table) => [index("connection_events_connection_idx").on(table.connectionId, table.at)],
+);
+export type ConnectionEvent = typeof connectionEvents.$inferSelect;
+
+/** Named leases so exactly one process runs a periodic job (keep-alive) at a time. */
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  owner: text("owner").notNull(),
+  expiresAt: timestamp("expires_at").notNull(),
+});
+
+/** Guide steps an admin marked as done by hand. */
+export const guideProgress = sqliteTable(
+  "guide_progress",
+  {
+    adminId: integer("admin_id")
+      .notNull()
+      .references(() => admins.id, { onDelete: "cascade" }),
+    step: text("step").notNull(),
+    doneAt: timestamp("done_at").notNull(),
+  },
+  (table) => [uniqueIndex("guide_progress_admin_step_idx").on(table.adminId, table.step)],
+);

@@ -1,0 +1,218 @@
+import "server-only";
+import { createHmac, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Parsed once, lazily: `next build` imports this module without any secret set,
+ * and the values are checked when the server starts (instrumentation.ts) or on first use.
+ */
+
+const GENERATE_KEY = `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`;
+
+const base64Key = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => decodeKey(value) !== null, {
+      message: `${name}: must be base64 of exactly 32 random bytes. Generate one with: ${GENERATE_KEY}`,
+    });
+
+const optionalUrl = (name: string, what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/\/+$/, ""))
+    .refine((value) => /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value) && URL.canParse(value), {
+      message: `${name}: must be ${what}, for example https://admin.example.com`,
+    })
+    .optional();
+
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).catch(3001),
+  APP_URL: z.preprocess(blankToUndefined, optionalUrl("APP_URL", "an http(s) origin with no trailing slash")),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^file:.+/, "DATABASE_URL: must be file: followed by a path, for example file:./data/app.db")
+      .default("file:./data/app.db"),
+  ),
+  ENCRYPTION_KEY: z.preprocess(blankToUndefined, base64Key("ENCRYPTION_KEY").optional()),
+  ENCRYPTION_KEYS_PREVIOUS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+      .refine((keys) => keys.every((key) => decodeKey(key) !== null), {
+        message: "ENCRYPTION_KEYS_PREVIOUS: every comma-separated entry must be base64 of exactly 32 bytes",
+      })
+      .default([]),
+  ),
+  AUTH_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .min(32, `AUTH_SECRET: must be at least 32 characters. Generate one with: ${GENERATE_KEY}`)
+      .optional(),
+  ),
+  ADMIN_EMAIL: z.preprocess(
+    blankToUndefined,
+    z.string().trim().toLowerCase().pipe(z.email("ADMIN_EMAIL: must be an email address")).optional(),
+  ),
+  ADMIN_PASSWORD: z.preprocess(
+    blankToUndefined,
+    z.string().min(8, "ADMIN_PASSWORD: must be at least 8 characters").optional(),
+  ),
+  AMOCRM_OAUTH_URL: z.preprocess(blankToUndefined, optionalUrl("AMOCRM_OAUTH_URL", "an http(s) URL")),
+  AMOCRM_API_ORIGIN: z.preprocess(
+    blankToUndefined,
+    optionalUrl("AMOCRM_API_ORIGIN", "an http(s) origin").refine((value) => value === undefined || new URL(value).pathname === "/", {
+      message: "AMOCRM_API_ORIGIN: must be an origin only (scheme, host, port), for example http://127.0.0.1:4010",
+    }),
+  ),
+  AMOCRM_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_000).catch(900),
+  AMOCRM_KEEPALIVE_DAYS: z.coerce.number().min(0.001).max(80).catch(7),
+  APP_TIME_ZONE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((zone) => isTimeZone(zone), "APP_TIME_ZONE: must be an IANA time zone such as Asia/Tashkent")
+      .default("Asia/Tashkent"),
+  ),
+});
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface Env {
+  isProduction: boolean;
+  port: number;
+  appUrl: string;
+  appOrigin: string;
+  redirectUri: string;
+  disconnectHookUrl: string;
+  databasePath: string;
+  dataDir: string;
+  /** The current key first, then the previous ones (decryption only). */
+  encryptionKeys: [EncryptionKey, ...EncryptionKey[]];
+  authSecret: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  amocrmOauthUrl: string | undefined;
+  amocrmApiOrigin: string | undefined;
+  refreshMarginSeconds: number;
+  keepaliveDays: number;
+  timeZone: string;
+  /** One line per value generated for development, to be printed once at start. */
+  warnings: string[];
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Parses an environment; exported for tests. Development values are generated into the database's folder. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const raw = parsed.data;
+  const isProduction = raw.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (isProduction) {
+    if (!raw.APP_URL) problems.push("APP_URL: required in production; the public origin, for example https://admin.example.com");
+    if (!raw.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: required in production. Generate one with: ${GENERATE_KEY}`);
+    if (!raw.AUTH_SECRET) problems.push(`AUTH_SECRET: required in production. Generate one with: ${GENERATE_KEY}`);
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+
+  const databasePath = path.resolve(raw.DATABASE_URL.slice("file:".length));
+  const dataDir = path.dirname(databasePath);
+  const warnings: string[] = [];
+  const encryptionKey =
+    raw.ENCRYPTION_KEY ?? readOrCreateDevSecret(dataDir, "encryption.key", "ENCRYPTION_KEY", warnings);
+  const authSecret = raw.AUTH_SECRET ?? readOrCreateDevSecret(dataDir, "auth-secret.key", "AUTH_SECRET", warnings);
+  const appUrl = raw.APP_URL ?? `http://localhost:${raw.PORT}`;
+
+  return {
+    isProduction,
+    port: raw.PORT,
+    appUrl,
+    appOrigin: new URL(appUrl).origin,
+    redirectUri: `${appUrl}/api/amocrm/callback`,
+    disconnectHookUrl: `${appUrl}/api/amocrm/disconnect-hook`,
+    databasePath,
+    dataDir,
+    encryptionKeys: [toKey(encryptionKey), ...raw.ENCRYPTION_KEYS_PREVIOUS.map(toKey)],
+    authSecret,
+    adminEmail: raw.ADMIN_EMAIL,
+    adminPassword: raw.ADMIN_PASSWORD,
+    amocrmOauthUrl: raw.AMOCRM_OAUTH_URL,
+    amocrmApiOrigin: raw.AMOCRM_API_ORIGIN,
+    refreshMarginSeconds: raw.AMOCRM_REFRESH_MARGIN_SECONDS,
+    keepaliveDays: raw.AMOCRM_KEEPALIVE_DAYS,
+    timeZone: raw.APP_TIME_ZONE,
+    warnings,
+  };
+}
+
+function decodeKey(value: string): Buffer | null {
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(value)) return null;
+  const key = Buffer.from(value, "base64");
+  return key.length === 32 ? key : null;
+}
+
+function toKey(value: string): EncryptionKey {
+  const key = decodeKey(value);
+  if (!key) throw new EnvError(["ENCRYPTION_KEY: must be base64 of exactly 32 random bytes"]);
+  // The id names the key without revealing it: a short tag of a keyed hash, stored beside each ciphertext.
+  const id = createHmac("sha256", key).update("amocrm-connect key id").digest("base64url").slice(0, 8);
+  return { id, key };
+}
+
+/** Development only: a secret generated once into the data folder (mode 0600) so restarts keep sessions and data. */
+function readOrCreateDevSecret(dataDir: string, fileName: string, name: string, warnings: string[]): string {
+  const file = path.join(dataDir, fileName);
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const value = randomBytes(32).toString("base64");
+    try {
+      fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
+    } catch {
+      // Another process created it between our read and write: theirs wins.
+      return fs.readFileSync(file, "utf8").trim();
+    }
+    warnings.push(`${name} is not set: generated one for development into ${path.relative(process.cwd(), file) || file}`);
+    return value;
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

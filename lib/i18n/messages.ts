@@ -1,0 +1,62 @@
+import enAuth from "@/messages/en/auth.json";
+import enCommon from "@/messages/en/common.json";
+import enConnect from "@/messages/en/connect.json";
+import enErrors from "@/messages/en/errors.json";
+import enGuide from "@/messages/en/guide.json";
+import enStatus from "@/messages/en/status.json";
+import enTroubleshooting from "@/messages/en/troubleshooting.json";
+import ruAuth from "@/messages/ru/auth.json";
+import ruCommon from "@/messages/ru/common.json";
+import ruConnect from "@/messages/ru/connect.json";
+import ruErrors from "@/messages/ru/errors.json";
+import ruGuide from "@/messages/ru/guide.json";
+import ruStatus from "@/messages/ru/status.json";
+import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
+import uzAuth from "@/messages/uz/auth.json";
+import uzCommon from "@/messages/uz/common.json";
+import uzConnect from "@/messages/uz/connect.json";
+import uzErrors from "@/messages/uz/errors.json";
+import uzGuide from "@/messages/uz/guide.json";
+import uzStatus from "@/messages/uz/status.json";
+import uzTroubleshooting from "@/messages/uz/troubleshooting.json";
+import type { Locale } from "./locales";
+
+const en = {
+  common: enCommon,
+  auth: enAuth,
+  connect: enConnect,
+  status: enStatus,
+  errors: enErrors,
+  guide: enGuide,
+  troubleshooting: enTroubleshooting,
+};
+
+export type Messages = typeof en;
+
+// Every namespace file per language is imported statically so a missing one fails the build, and the locale
+// test checks that all three have the same keys.
+const MESSAGES: Record<Locale, Messages> = {
+  en,
+  ru: {
+    common: ruCommon,
+    auth: ruAuth,
+    connect: ruConnect,
+    status: ruStatus,
+    errors: ruErrors,
+    guide: ruGuide,
+    troubleshooting: ruTroubleshooting,
+  } as Messages,
+  uz: {
+    common: uzCommon,
+    auth: uzAuth,
+    connect: uzConnect,
+    status: uzStatus,
+    errors: uzErrors,
+    guide: uzGuide,
+    troubleshooting: uzTroubleshooting,
+  } as Messages,
+};
+
+export function loadMessages(locale: Locale): Messages {
+  return MESSAGES[locale];
+}

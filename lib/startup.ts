@@ -1,0 +1,39 @@
+import "server-only";
+import { hashPassword } from "@/lib/auth/password";
+import { countAdmins, createAdmin, createSetupToken } from "@/lib/db/queries/admins";
+import { getDb } from "@/lib/db/client";
+import { EnvError, getEnv } from "@/lib/env";
+
+/**
+ * Runs once when the server starts (instrumentation.ts): checks the configuration, applies migrations and makes
+ * sure there is a way to the first admin. A bad configuration stops the process with one line per problem.
+ */
+export async function startServer(): Promise<void> {
+  let env;
+  try {
+    env = getEnv();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    for (const problem of error.problems) console.error(`[config] ${problem}`);
+    process.exit(1);
+  }
+  for (const warning of env.warnings) console.warn(`[config] ${warning}`);
+  if (env.amocrmApiOrigin) {
+    console.warn(`[config] AMOCRM_API_ORIGIN is set: every amoCRM call goes to ${env.amocrmApiOrigin} (test provider)`);
+  }
+  getDb();
+  await ensureFirstAdmin(env);
+  const { startBackgroundJobs } = await import("@/lib/amocrm/jobs");
+  startBackgroundJobs();
+}
+
+async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
+  if (countAdmins() > 0) return;
+  if (env.adminEmail && env.adminPassword) {
+    createAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) });
+    console.info("[setup] first admin created from ADMIN_EMAIL and ADMIN_PASSWORD");
+    return;
+  }
+  const { token } = createSetupToken();
+  console.info(`[setup] No admin exists yet. Create the first one within an hour at: ${env.appUrl}/setup?token=${token}`);
+}
