@@ -1,0 +1,48 @@
+// GET /api/amocrm/callback: amoCRM sends the admin's browser here after Allow or Deny; 303 to /status either way.
+import { cookies } from "next/headers";
+import { completeAuthorization, parseCallbackQuery } from "@/lib/amocrm/callback";
+import {
+  openPendingCallback,
+  PENDING_COOKIE,
+  pendingCookieHeader,
+  RESUME_PATH,
+  sealPendingCallback,
+} from "@/lib/amocrm/pending-callback";
+import { getAdmin } from "@/lib/auth/session";
+import { addEvent } from "@/lib/db/queries/connection";
+import { getEnv } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+
+function redirect(location: string, setCookie?: string): Response {
+  const headers = new Headers({ Location: location, "Cache-Control": "no-store" });
+  if (setCookie) headers.append("Set-Cookie", setCookie);
+  return new Response(null, { status: 303, headers });
+}
+
+export async function GET(request: Request) {
+  // Redirects go to APP_URL, never to the Host the request claims (the customer's "sent to localhost" bug).
+  const { appUrl } = getEnv();
+  const url = new URL(request.url);
+  const resuming = url.searchParams.get("resume") === "1" && url.searchParams.size === 1;
+  const params = resuming ? openPendingCallback((await cookies()).get(PENDING_COOKIE)?.value) : url.searchParams;
+  const clearPending = resuming ? pendingCookieHeader(null) : undefined;
+  const query = params ? parseCallbackQuery(params) : null;
+  if (!query) return redirect(`${appUrl}/status?error=${resuming ? "state_expired" : "invalid_callback"}`, clearPending);
+
+  if (query.error) {
+    // Deny in amoCRM: nothing to exchange, and the existing connection stays as it is.
+    addEvent({ type: "authorization_denied", actor: "amocrm", details: { error: query.error === "access_denied" ? "access_denied" : "other" } });
+    return redirect(`${appUrl}/status?error=access_denied`, clearPending);
+  }
+
+  const admin = await getAdmin();
+  if (!admin) {
+    // The session ran out during consent: park the callback, sign in, then resume it here.
+    const login = `${appUrl}/login?callbackUrl=${encodeURIComponent(RESUME_PATH)}`;
+    return redirect(login, pendingCookieHeader(sealPendingCallback(params?.toString() ?? "")));
+  }
+
+  const outcome = await completeAuthorization({ query, admin });
+  return redirect(outcome.ok ? `${appUrl}/status?connected=1` : `${appUrl}/status?error=${outcome.code}`, clearPending);
+}

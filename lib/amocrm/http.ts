@@ -1,0 +1,115 @@
+import "server-only";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { parseAccountHost } from "./platform";
+import { mapProviderError, retryAfterOf } from "./provider-errors";
+
+/**
+ * The single way out of this server: every call to amoCRM goes through `amoHttp`, which decides the URL with
+ * `resolveOutboundUrl`, refuses redirects, limits the rate per account and gives up after 15 seconds.
+ */
+
+export const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_REQUESTS_PER_SECOND = 7;
+const USER_AGENT = "amoCRM-Connect/1.0";
+
+/**
+ * `https://<one label>.amocrm.ru|kommo.com|amocrm.com` + path, or the configured test origin. Anything else is
+ * refused and logged, before any socket is opened.
+ */
+export function resolveOutboundUrl(host: string, path: string): URL {
+  if (!parseAccountHost(host) || !path.startsWith("/") || path.startsWith("//")) {
+    console.warn("[amocrm] outbound request refused: host is not an amoCRM or Kommo account host");
+    throw new AppError("referer_invalid");
+  }
+  const origin = getEnv().amocrmApiOrigin ?? `https://${host}`;
+  return new URL(path, origin);
+}
+
+// Per-account sliding window: at most 7 requests in any second, token calls included (contract §9.8).
+const recentCalls = new Map<string, number[]>();
+
+async function waitForSlot(host: string): Promise<void> {
+  for (;;) {
+    const now = Date.now();
+    const calls = (recentCalls.get(host) ?? []).filter((at) => now - at < 1000);
+    if (calls.length < MAX_REQUESTS_PER_SECOND) {
+      calls.push(now);
+      recentCalls.set(host, calls);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (now - (calls[0] ?? now)) + 1));
+  }
+}
+
+export interface AmoHttpRequest {
+  host: string;
+  path: string;
+  method?: "GET" | "POST";
+  json?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface AmoHttpResponse {
+  status: number;
+  body: unknown;
+  /** True when the body was JSON. */
+  isJson: boolean;
+  retryAfterSeconds?: number;
+}
+
+/** Sends one request; network failures and timeouts become AppErrors, HTTP statuses are returned as they are. */
+export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse> {
+  const url = resolveOutboundUrl(request.host, request.path);
+  await waitForSlot(request.host);
+  const headers: Record<string, string> = { "User-Agent": USER_AGENT, Accept: "application/json", ...request.headers };
+  if (request.json !== undefined) headers["Content-Type"] = "application/json";
+  // With a test origin every account host collapses to one address; the fake reads the intended host here.
+  if (getEnv().amocrmApiOrigin) headers["X-Amocrm-Account-Host"] = request.host;
+
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: request.method ?? "GET",
+      headers,
+      body: request.json === undefined ? undefined : JSON.stringify(request.json),
+      // A redirect could turn the POST into a GET and carry the client secret elsewhere (contract §9.10).
+      redirect: "manual",
+      signal: AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      cache: "no-store",
+    });
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    console.warn(`[amocrm] ${request.method ?? "GET"} ${request.path} failed: ${timedOut ? "timeout" : "network error"}`);
+    throw new AppError(timedOut ? "provider_timeout" : "network_error");
+  }
+
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    throw new AppError("provider_timeout");
+  }
+  let body: unknown = text;
+  let isJson = false;
+  try {
+    body = JSON.parse(text);
+    isJson = true;
+  } catch {
+    // Non-JSON bodies (nginx 403 pages, HTML login pages) are kept as text for the mapping.
+  }
+  if (response.status >= 300 && response.status < 400) {
+    console.warn(`[amocrm] ${request.path} answered a redirect (${response.status}); not followed`);
+    throw new AppError("provider_error", { status: response.status });
+  }
+  return { status: response.status, body, isJson, retryAfterSeconds: retryAfterOf(body, response.headers.get("retry-after")) };
+}
+
+/** Turns a non-2xx answer into the matching AppError. */
+export function providerError(response: AmoHttpResponse): AppError {
+  const mapped = mapProviderError({ status: response.status, body: response.body, retryAfterSeconds: response.retryAfterSeconds });
+  const detail: Record<string, string | number> = { status: response.status };
+  if (mapped.hint) detail.hint = mapped.hint;
+  return new AppError(mapped.code, detail, { retryAfterSeconds: mapped.retryAfterSeconds });
+}

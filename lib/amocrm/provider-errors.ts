@@ -1,0 +1,64 @@
+import type { ErrorCode } from "@/lib/error-codes";
+
+/**
+ * Maps an answer of amoCRM's token endpoint or API to an error code (contract §4, §4.1). The bodies are
+ * RFC 7807-style with a `hint` for invalid requests; 403 blocks come as nginx HTML. Pure.
+ */
+
+const HINTS: ReadonlyArray<[RegExp, ErrorCode]> = [
+  [/authorization code has expired/i, "code_expired"],
+  [/authorization code has been revoked/i, "code_used"],
+  [/cannot decrypt the authorization code/i, "code_invalid"],
+  [/check the `?client_id`? parameter/i, "invalid_client_id"],
+  [/check the `?client_secret`? parameter/i, "invalid_client_secret"],
+  [/redirect uri is not associated with client/i, "redirect_uri_mismatch"],
+  [/invalid account/i, "invalid_account"],
+  [/send request to account/i, "send_request_to_account"],
+  [/token has been revoked/i, "token_revoked"],
+  [/token is not linked to client/i, "token_not_linked"],
+  [/token has expired/i, "token_expired"],
+];
+
+export interface ProviderAnswer {
+  status: number;
+  body: unknown;
+  retryAfterSeconds?: number;
+}
+
+export interface MappedProviderError {
+  code: ErrorCode;
+  /** The provider's hint, kept for the event log: it names the rule, never a value. */
+  hint?: string;
+  retryAfterSeconds?: number;
+}
+
+export function hintOf(body: unknown): string | undefined {
+  if (body && typeof body === "object" && "hint" in body && typeof body.hint === "string") return body.hint.slice(0, 200);
+  return undefined;
+}
+
+export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAnswer): MappedProviderError {
+  const hint = hintOf(body);
+  if (hint) {
+    const match = HINTS.find(([pattern]) => pattern.test(hint));
+    if (match) return { code: match[1], hint };
+  }
+  if (status === 401) {
+    const title = body && typeof body === "object" && "title" in body ? String(body.title) : "";
+    // "Некорректный клиент" without a hint: almost always the Redirect URI, else the ID or secret (contract §9.11).
+    if (/некорректный клиент|invalid client/i.test(title)) return { code: "client_auth_failed" };
+    return { code: "token_revoked", hint };
+  }
+  if (status === 402) return { code: "payment_required" };
+  if (status === 403) return { code: "account_blocked" };
+  if (status === 404) return { code: "account_not_found" };
+  if (status === 429) return { code: "rate_limited", retryAfterSeconds };
+  return { code: "provider_error", hint };
+}
+
+/** `retry_after` in the body or a `Retry-After` header in seconds; undefined when absent or nonsense. */
+export function retryAfterOf(body: unknown, header: string | null): number | undefined {
+  const fromBody = body && typeof body === "object" && "retry_after" in body ? Number(body.retry_after) : NaN;
+  const value = Number.isFinite(fromBody) ? fromBody : Number(header);
+  return Number.isFinite(value) && value >= 0 ? Math.min(Math.ceil(value), 3600) : undefined;
+}

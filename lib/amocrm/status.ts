@@ -1,0 +1,125 @@
+import "server-only";
+import { DecryptionError } from "@/lib/crypto/secrets";
+import { getConnection, readSecrets } from "@/lib/db/queries/connection";
+import type { Connection, ConnectionState, Platform } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
+
+/** The status of interfaces.md, computed from the stored connection. No secret, nor anything derived from one. */
+export interface ConnectionStatus {
+  state: ConnectionState;
+  platform: Platform | null;
+  mode: "oauth" | "long_lived" | null;
+  clientId: string | null;
+  redirectUri: string;
+  account: { id: number | null; name: string | null; subdomain: string | null; domain: string | null } | null;
+  accessTokenExpiresAt: string | null;
+  refreshTokenExpiresAt: string | null;
+  lastRefreshAt: string | null;
+  nextRefreshAt: string | null;
+  nextRetryAt: string | null;
+  connectedAt: string | null;
+  connectedBy: string | null;
+  lastCheck: { at: string; ok: boolean; latencyMs: number | null } | null;
+  hasClientSecret: boolean;
+  testProvider: string | null;
+  lastError: { code: string; at: string; detail: Record<string, string | number> } | null;
+}
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+function parseDetail(value: string | null): Record<string, string | number> {
+  if (!value) return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, string | number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** True when a stored secret exists that no configured key can open (the wrong ENCRYPTION_KEY). */
+export function hasKeyMismatch(connection: Connection): boolean {
+  try {
+    readSecrets(connection);
+    return false;
+  } catch (error) {
+    if (error instanceof DecryptionError) return true;
+    throw error;
+  }
+}
+
+export function getConnectionStatus({ now = new Date() }: { now?: Date } = {}): ConnectionStatus {
+  const env = getEnv();
+  const connection = getConnection();
+  const base = {
+    redirectUri: env.redirectUri,
+    testProvider: env.amocrmApiOrigin ?? null,
+  };
+  if (!connection) {
+    return {
+      ...base,
+      state: "not_configured",
+      platform: null,
+      mode: null,
+      clientId: null,
+      account: null,
+      accessTokenExpiresAt: null,
+      refreshTokenExpiresAt: null,
+      lastRefreshAt: null,
+      nextRefreshAt: null,
+      nextRetryAt: null,
+      connectedAt: null,
+      connectedBy: null,
+      lastCheck: null,
+      hasClientSecret: false,
+      lastError: null,
+    };
+  }
+  const keyMismatch = hasKeyMismatch(connection);
+  const lastError = keyMismatch
+    ? { code: "encryption_key_mismatch", at: now.toISOString(), detail: {} }
+    : connection.lastErrorCode && connection.lastErrorAt
+      ? { code: connection.lastErrorCode, at: connection.lastErrorAt.toISOString(), detail: parseDetail(connection.lastErrorDetail) }
+      : null;
+  const hasAccount = connection.accountHost !== null;
+  return {
+    ...base,
+    state: keyMismatch ? "error" : connection.state,
+    platform: connection.platform,
+    mode: connection.mode,
+    clientId: connection.clientId,
+    account: hasAccount
+      ? {
+          id: connection.accountId,
+          name: connection.accountName,
+          subdomain: connection.accountSubdomain,
+          domain: connection.accountHost,
+        }
+      : null,
+    accessTokenExpiresAt: iso(connection.accessTokenExpiresAt),
+    refreshTokenExpiresAt: iso(connection.refreshTokenExpiresAt),
+    lastRefreshAt: iso(connection.lastRefreshAt),
+    nextRefreshAt: nextRefreshAt(connection, env.keepaliveDays, env.refreshMarginSeconds),
+    nextRetryAt: iso(connection.nextRetryAt),
+    connectedAt: iso(connection.connectedAt),
+    connectedBy: connection.connectedBy,
+    lastCheck:
+      connection.lastCheckAt && connection.lastCheckOk !== null
+        ? { at: connection.lastCheckAt.toISOString(), ok: connection.lastCheckOk, latencyMs: connection.lastCheckLatencyMs }
+        : null,
+    hasClientSecret: connection.clientSecretEnc !== null,
+    lastError,
+  };
+}
+
+/** When the server will refresh next: before the access token expires, or for keep-alive, whichever comes first. */
+function nextRefreshAt(connection: Connection, keepaliveDays: number, marginSeconds: number): string | null {
+  if (connection.mode !== "oauth" || !connection.refreshTokenEnc || connection.state === "needs_reauth") return null;
+  const candidates: number[] = [];
+  if (connection.lastRefreshAt) candidates.push(connection.lastRefreshAt.getTime() + keepaliveDays * 86_400_000);
+  if (connection.nextRetryAt) candidates.push(connection.nextRetryAt.getTime());
+  if (candidates.length === 0 && connection.accessTokenExpiresAt) {
+    candidates.push(connection.accessTokenExpiresAt.getTime() - marginSeconds * 1000);
+  }
+  return candidates.length > 0 ? new Date(Math.min(...candidates)).toISOString() : null;
+}

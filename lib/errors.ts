@@ -1,0 +1,24 @@
+import { ERROR_CODES, type ErrorCode } from "@/lib/error-codes";
+
+/**
+ * The one error type of the app: a code that maps to an HTTP status, a log line and a translated message
+ * (messages/<locale>/errors.json). `detail` carries safe facts for the message (a hint, a host), never a secret.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: Record<string, string | number> = {},
+    options?: { retryAfterSeconds?: number },
+  ) {
+    super(code);
+    this.name = "AppError";
+    this.status = ERROR_CODES[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+  readonly retryAfterSeconds: number | undefined;
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

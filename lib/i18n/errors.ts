@@ -1,0 +1,20 @@
+import "server-only";
+import { getTranslations } from "next-intl/server";
+import { getEnv } from "@/lib/env";
+import { isErrorCode, type ErrorCode } from "@/lib/error-codes";
+
+/** The admin-facing explanation of an error code, in the request's language, with live values filled in. */
+export async function describeError(code: string, detail: Record<string, string | number> = {}): Promise<string> {
+  const t = await getTranslations("errors");
+  const known: ErrorCode = isErrorCode(code) ? code : "provider_error";
+  const env = getEnv();
+  return t(known, {
+    redirectUri: env.redirectUri,
+    hookUrl: env.disconnectHookUrl,
+    appOrigin: env.appOrigin,
+    host: String(detail.host ?? ""),
+    expected: String(detail.expected ?? ""),
+    seconds: Number(detail.retryAfterSeconds ?? detail.seconds ?? 0),
+    status: String(detail.status ?? ""),
+  });
+}

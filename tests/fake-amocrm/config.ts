@@ -1,0 +1,111 @@
+// Configuration of the fake amoCRM: defaults, the runtime-patchable schema and
+// small helpers derived from it (hosts, referer, platform ids).
+import { randomInt } from "node:crypto";
+import { z } from "zod";
+
+export type Platform = "amocrm.ru" | "kommo.com";
+
+export interface FakeConfig {
+  clientId: string;
+  clientSecret: string;
+  /** The Redirect URI "registered in the integration settings". */
+  redirectUri: string;
+  subdomain: string;
+  platform: Platform;
+  accountId: number;
+  accountName: string;
+  /** Shown as the consent page title (the integration's name in amoCRM). */
+  integrationName: string;
+  /** Id of the admin who grants access; becomes the JWT `sub` and `current_user_id`. */
+  userId: number;
+  scopes: string[];
+  /** Consent page redirects at once as if Allow had been pressed. */
+  autoAllow: boolean;
+  /** "hint": 400 + hint for client errors; "legacy401": the older 401 "Некорректный клиент". */
+  clientAuthStyle: "hint" | "legacy401";
+  /** Contract §3.3 leaves this UNCONFIRMED; by default a refresh revokes the old access token. */
+  oldAccessTokenValidAfterRefresh: boolean;
+  /** Extra delay before every token / account / subdomain-lookup response. */
+  responseDelayMs: number;
+  /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
+  renamedHostApiStatus: 401 | 404;
+}
+
+const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** 64 chars of [A-Za-z0-9], the observed Client Secret format (contract §8). */
+export function randomClientSecret(): string {
+  let out = "";
+  for (let i = 0; i < 64; i++) out += SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)];
+  return out;
+}
+
+export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
+  clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef",
+  redirectUri: "http://127.0.0.1:3101/api/amocrm/callback",
+  subdomain: "acoustic",
+  platform: "amocrm.ru",
+  accountId: 29145784,
+  accountName: "Acoustic",
+  integrationName: "Acoustic website",
+  userId: 6520033,
+  scopes: ["crm", "files", "files_delete", "notifications", "push_notifications"],
+  autoAllow: false,
+  clientAuthStyle: "hint",
+  oldAccessTokenValidAfterRefresh: false,
+  responseDelayMs: 0,
+  renamedHostApiStatus: 401,
+};
+
+export const subdomainSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, "a single DNS label")
+  .transform((s) => s.toLowerCase());
+
+/** Every field that POST /__control/config (and reset) may change. Unknown keys are rejected so typos fail loudly. */
+export const configPatchSchema = z.strictObject({
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  redirectUri: z.string().min(1).optional(),
+  subdomain: subdomainSchema.optional(),
+  platform: z.enum(["amocrm.ru", "kommo.com"]).optional(),
+  accountId: z.number().int().positive().optional(),
+  accountName: z.string().min(1).optional(),
+  integrationName: z.string().min(1).optional(),
+  userId: z.number().int().positive().optional(),
+  scopes: z.array(z.string()).optional(),
+  autoAllow: z.boolean().optional(),
+  clientAuthStyle: z.enum(["hint", "legacy401"]).optional(),
+  oldAccessTokenValidAfterRefresh: z.boolean().optional(),
+  responseDelayMs: z.number().int().min(0).optional(),
+  renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
+});
+export type ConfigPatch = z.input<typeof configPatchSchema>;
+
+export function applyConfigPatch(config: FakeConfig, patch: ConfigPatch | undefined): FakeConfig {
+  const parsed = configPatchSchema.parse(patch ?? {});
+  const next: FakeConfig = { ...config };
+  for (const [key, value] of Object.entries(parsed)) {
+    if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
+  }
+  return next;
+}
+
+/** `acoustic.amocrm.ru`: the `referer` value and the account host. */
+export function accountHost(config: Pick<FakeConfig, "subdomain" | "platform">): string {
+  return `${config.subdomain}.${config.platform}`;
+}
+
+/** The `platform` callback param: 1 is observed on amocrm.ru; 2 for Kommo is a guess (contract §2.1). */
+export function platformNumber(platform: Platform): 1 | 2 {
+  return platform === "amocrm.ru" ? 1 : 2;
+}
+
+/** JWT `api_domain` claim (contract §0). */
+export function apiDomain(platform: Platform): string {
+  return platform === "amocrm.ru" ? "api-b.amocrm.ru" : "api-c.kommo.com";
+}
+
+export function topLevelDomain(platform: Platform): string {
+  return platform === "amocrm.ru" ? "ru" : "com";
+}

@@ -1,0 +1,94 @@
+// Error bodies exactly as amoCRM sends them (contract §4 and §4.1). Key order matters to
+// nobody but humans reading captures, so it follows the observed bodies.
+
+export const PROBLEM_JSON = "application/problem+json";
+
+const OAUTH_PROBLEM_TYPE = "https://developers.amocrm.ru/v3/errors/OAuthProblemJson";
+
+export interface Problem {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** The league/oauth2-server style "invalid request" body: 400 (or 401 for refresh-token errors) with a hint. */
+export function oauthHint(hint: string, status = 400): Problem {
+  return {
+    status,
+    body: {
+      hint,
+      title: "Некорректный запрос",
+      type: OAUTH_PROBLEM_TYPE,
+      status,
+      detail: "В запросе отсутствует ряд параметров или параметры невалидны",
+    },
+  };
+}
+
+/** Older client-authentication failure: 401 without a hint (issue #150). */
+export function oauthInvalidClient(): Problem {
+  return {
+    status: 401,
+    body: {
+      title: "Некорректный клиент",
+      type: OAUTH_PROBLEM_TYPE,
+      status: 401,
+      detail: "Авторизация клиента не прошла",
+    },
+  };
+}
+
+/** API 401 for a missing, expired or revoked access token (issue #333). */
+export function apiUnauthorized(): Problem {
+  return {
+    status: 401,
+    body: {
+      title: "Unauthorized",
+      type: "https://httpstatus.es/401",
+      status: 401,
+      detail: "Неверный логин или пароль",
+    },
+  };
+}
+
+export function notFound(method: string, url: string): Problem {
+  return {
+    status: 404,
+    body: { title: "Not Found", type: "https://httpstatus.es/404", status: 404, detail: `Cannot ${method} ${url}` },
+  };
+}
+
+export function tooManyRequests(retryAfter: number): Problem {
+  return {
+    status: 429,
+    body: {
+      title: "Too Many Requests",
+      type: "https://httpstatus.es/429",
+      status: 429,
+      detail: "You have sent too many requests in a given amount of time. Please try again later.",
+      retry_after: retryAfter,
+    },
+  };
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** Generic problem body for fault statuses without a known amoCRM body. */
+export function genericProblem(status: number): Problem {
+  const title = STATUS_TITLES[status] ?? `HTTP ${status}`;
+  const detail = status === 402 ? "Payment required" : title;
+  return { status, body: { title, type: `https://httpstatus.es/${status}`, status, detail } };
+}
+
+/** What nginx answers once amoCRM blocks an account for rate-limit abuse (issues #563, #434). */
+export const NGINX_403_HTML =
+  "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>";
