@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   network_error: 502,
   malformed_response: 502,
   long_lived_token_expired: 409,
+  long_lived_no_refresh: 422,
 
   // Disconnect hook
   signature_invalid: 403,

@@ -1,4 +1,5 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseAccountHost } from "./platform";
@@ -45,7 +46,7 @@ async function waitForSlot(host: string): Promise<void> {
 export interface AmoHttpRequest {
   host: string;
   path: string;
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   json?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
@@ -112,4 +113,23 @@ export function providerError(response: AmoHttpResponse): AppError {
   const detail: Record<string, string | number> = { status: response.status };
   if (mapped.hint) detail.hint = mapped.hint;
   return new AppError(mapped.code, detail, { retryAfterSeconds: mapped.retryAfterSeconds });
+}
+
+/** The longest `retry_after` honoured by waiting in place; a longer one reaches the caller as rate_limited. */
+export const MAX_INLINE_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * Runs `send` and, when it fails with rate_limited and amoCRM asked for at most 10 seconds, waits that long and
+ * runs it once more (contract §9.8). A 429 without a usable `retry_after` is not retried: the wait is unknown.
+ */
+export async function withRateLimitRetry<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    const wait = error instanceof AppError && error.code === "rate_limited" ? error.retryAfterSeconds : undefined;
+    if (wait === undefined || wait > MAX_INLINE_RETRY_AFTER_SECONDS) throw error;
+    console.warn(`[amocrm] rate limited; retrying once in ${wait} s`);
+    await sleep(wait * 1000);
+    return send();
+  }
 }

@@ -24,7 +24,8 @@ export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 
 type SecretColumn = "client_secret_enc" | "access_token_enc" | "refresh_token_enc";
 
-function seal(value: string, column: SecretColumn): string {
+/** Encrypts a value for one of the connection row's secret columns, under the current key. */
+export function seal(value: string, column: SecretColumn): string {
   return encryptSecret(value, { table: "connections", column, rowId: CONNECTION_ID }, getEnv().encryptionKeys[0]);
 }
 

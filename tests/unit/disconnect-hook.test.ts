@@ -1,0 +1,150 @@
+// amoCRM's disconnect hook (contract §7.1): lib/amocrm/disconnect-hook.ts and GET /api/amocrm/disconnect-hook,
+// called by the fake amoCRM over real HTTP.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { disconnectSignature, startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
+import {
+  ACCOUNT_ID,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  codeOf,
+  connectThroughFake,
+  eventTypes,
+  readConnection,
+  resetDatabase,
+  startFakeOptions,
+  useTestEnv,
+} from "./helpers/amo-test-env";
+
+// The route imports lib/http/route, which reaches Auth.js for admin routes; this route needs no session.
+vi.mock("@/lib/auth/session", () => ({ getAdmin: vi.fn(async () => null) }));
+vi.mock("@/lib/i18n/errors", () => ({ describeError: async (code: string) => `message for ${code}` }));
+
+let fake: FakeAmo;
+let hookServer: Server;
+let hookUrl: string;
+
+beforeAll(async () => {
+  fake = await startFakeAmo(startFakeOptions());
+  useTestEnv(fake.url);
+  // A minimal HTTP face for the route handler, so the fake calls it as amoCRM would.
+  hookServer = createServer((req, res) => {
+    (async () => {
+      const { GET } = await import("@/app/api/amocrm/disconnect-hook/route");
+      const response = await GET(new Request(`http://127.0.0.1${req.url ?? "/"}`, { headers: { "user-agent": req.headers["user-agent"] ?? "" } }));
+      res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
+    })().catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
+  hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/api/amocrm/disconnect-hook`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => hookServer.close(() => resolve()));
+  await fake.close();
+});
+
+beforeEach(async () => {
+  vi.resetModules();
+  fake.controls.reset({ initial: true });
+  await resetDatabase();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const rightSignature = (accountId: number | string = ACCOUNT_ID) => disconnectSignature(CLIENT_ID, accountId, CLIENT_SECRET);
+
+describe("acceptDisconnectHook", () => {
+  it("answers 401 when no integration is configured", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({
+      ok: false,
+      status: 401,
+      code: "not_configured",
+    });
+  });
+
+  it("refuses a wrong signature, a wrong client, another account or malformed input, and changes nothing", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    await connectThroughFake(fake);
+    const before = await readConnection();
+    const eventsBefore = await eventTypes();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const refused = { ok: false, status: 403, code: "signature_invalid" };
+    const accountId = String(ACCOUNT_ID);
+    const otherSecretSignature = disconnectSignature(CLIENT_ID, ACCOUNT_ID, "x".repeat(64));
+
+    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: otherSecretSignature })).toEqual(refused);
+    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: "00" })).toEqual(refused);
+    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: null })).toEqual(refused);
+    expect(
+      acceptDisconnectHook({ clientUuid: "11111111-2222-3333-4444-555555555555", accountId, signature: rightSignature() }),
+    ).toEqual(refused);
+    // Correctly signed, but for an account this connection is not.
+    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: "1", signature: rightSignature(1) })).toEqual(refused);
+
+    const after = await readConnection();
+    expect(after).toEqual(before);
+    expect(await eventTypes()).toEqual(eventsBefore);
+    const logged = warn.mock.calls.flat().join("\n");
+    expect(logged).not.toContain(rightSignature());
+    expect(logged).not.toContain(otherSecretSignature);
+    expect(logged).not.toContain(CLIENT_SECRET);
+  });
+
+  it("revokes the connection and forgets the tokens on a valid hook", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    const { getAccessToken } = await import("@/lib/amocrm/tokens");
+    await connectThroughFake(fake);
+    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({ ok: true });
+
+    const row = await readConnection();
+    expect(row).toMatchObject({
+      state: "revoked",
+      lastErrorCode: "revoked",
+      accessTokenEnc: null,
+      refreshTokenEnc: null,
+      clientId: CLIENT_ID,
+    });
+    expect(row.clientSecretEnc).not.toBeNull();
+    const { listEvents } = await import("@/lib/db/queries/connection");
+    expect(listEvents({ limit: 1 })[0]).toMatchObject({ type: "amocrm_disconnected", actor: "amocrm" });
+    expect(await codeOf(getAccessToken())).toBe("revoked");
+  });
+});
+
+describe("GET /api/amocrm/disconnect-hook, called by the fake amoCRM", () => {
+  it("answers 403 to a forged signature or another client, then 200 {ok:true} to the real hook", async () => {
+    await connectThroughFake(fake);
+
+    const forged = await fake.controls.disconnectHook({ url: hookUrl, signature: "ab".repeat(32) });
+    expect(forged.status).toBe(403);
+    const otherClient = await fake.controls.disconnectHook({ url: hookUrl, clientUuid: "11111111-2222-3333-4444-555555555555" });
+    expect(otherClient.status).toBe(403);
+    expect((await readConnection()).state).toBe("connected");
+
+    const valid = await fake.controls.disconnectHook({ url: hookUrl });
+    expect(valid.status).toBe(200);
+    expect((await readConnection()).state).toBe("revoked");
+  });
+
+  it("answers the error JSON shape", async () => {
+    const { GET } = await import("@/app/api/amocrm/disconnect-hook/route");
+    const unconfigured = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=1&signature=00`));
+    expect(unconfigured.status).toBe(401);
+    expect(await unconfigured.json()).toEqual({ ok: false, error: { code: "not_configured", message: "message for not_configured" } });
+
+    await connectThroughFake(fake);
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const refused = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=${ACCOUNT_ID}&signature=${"0".repeat(64)}`));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ ok: false, error: { code: "signature_invalid", message: "message for signature_invalid" } });
+
+    const accepted = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=${ACCOUNT_ID}&signature=${rightSignature()}`));
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,124 @@
+// Shared set-up for the token lifecycle tests: a temp database, env pointing at the fake amoCRM, and a connection
+// made through the fake's real OAuth endpoints. Lib modules are imported lazily: env must be set before they load.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { FakeAmo } from "../../fake-amocrm/server";
+
+export const CLIENT_ID = "2912780f-a1e4-4d5d-a069-ee01422d8bef";
+export const CLIENT_SECRET = "PZp1wm7VpAUBvpTzADj4CRHjmuvRR4PwVS7EqVxxxNvpMglIWK8uy6KWSgxxvdjY";
+export const APP_URL = "http://127.0.0.1:3101";
+export const REDIRECT_URI = `${APP_URL}/api/amocrm/callback`;
+export const ACCOUNT_HOST = "acoustic.amocrm.ru";
+export const ACCOUNT_ID = 29145784;
+export const ADMIN_EMAIL = "admin@example.com";
+export const DAY_MS = 86_400_000;
+
+export interface TestEnv {
+  dir: string;
+  databasePath: string;
+  /** The variables set, for child processes. */
+  vars: Record<string, string>;
+}
+
+/** Points lib/env at a fresh temp database and the fake. Call before importing any lib module. */
+export function useTestEnv(fakeUrl: string, extra: Record<string, string> = {}): TestEnv {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amocrm-tokens-"));
+  const databasePath = path.join(dir, "app.db");
+  const vars: Record<string, string> = {
+    DATABASE_URL: `file:${databasePath}`,
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    APP_URL,
+    AMOCRM_API_ORIGIN: fakeUrl,
+    AMOCRM_REFRESH_MARGIN_SECONDS: "900",
+    AMOCRM_KEEPALIVE_DAYS: "7",
+    ...extra,
+  };
+  Object.assign(process.env, vars);
+  return { dir, databasePath, vars };
+}
+
+export function startFakeOptions() {
+  return { quiet: true, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
+}
+
+/** Empties the tables the token lifecycle writes, so each test starts from "nothing configured". */
+export async function resetDatabase(): Promise<void> {
+  const { getSqlite } = await import("@/lib/db/client");
+  getSqlite().exec("DELETE FROM connections; DELETE FROM connection_events; DELETE FROM leases;");
+}
+
+/** Saves the credentials and connects through the fake's code exchange, as the callback does. */
+export async function connectThroughFake(fake: FakeAmo, now = new Date()): Promise<void> {
+  const { saveCredentials, storeConnectedTokens } = await import("@/lib/db/queries/connection");
+  const { exchangeCode, fetchAccount } = await import("@/lib/amocrm/oauth");
+  saveCredentials({
+    platform: "amocrm.ru",
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    expectedAccountHost: null,
+    actorEmail: ADMIN_EMAIL,
+    now,
+  });
+  const { code } = fake.controls.issueCode();
+  const tokens = await exchangeCode({
+    host: ACCOUNT_HOST,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    code,
+    now: () => now,
+  });
+  const account = await fetchAccount({ host: ACCOUNT_HOST, accessToken: tokens.accessToken });
+  storeConnectedTokens({
+    mode: "oauth",
+    platform: "amocrm.ru",
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    redirectUri: REDIRECT_URI,
+    accountHost: ACCOUNT_HOST,
+    account,
+    apiDomain: tokens.claims.apiDomain ?? null,
+    eventType: "connected",
+    actor: "admin",
+    actorEmail: ADMIN_EMAIL,
+    now,
+  });
+}
+
+/** Test-only direct write: moves the stored access token's expiry (e.g. into the past). */
+export async function setStoredExpiry(at: Date): Promise<void> {
+  const { getSqlite } = await import("@/lib/db/client");
+  getSqlite().prepare("UPDATE connections SET access_token_expires_at = ? WHERE id = 1").run(at.getTime());
+}
+
+export async function readConnection() {
+  const { getConnection } = await import("@/lib/db/queries/connection");
+  const row = getConnection();
+  if (!row) throw new Error("no connection row");
+  return row;
+}
+
+export async function eventTypes(): Promise<string[]> {
+  const { listEvents } = await import("@/lib/db/queries/connection");
+  return listEvents({ limit: 100 })
+    .reverse()
+    .map((event) => event.type);
+}
+
+export function refreshCalls(fake: FakeAmo): number {
+  return fake.controls.snapshot().calls.tokenRefresh;
+}
+
+/** The AppError code a promise rejects with, or "resolved". */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "resolved";
+  } catch (error) {
+    return error instanceof Error && "code" in error ? String(error.code) : `unexpected ${String(error)}`;
+  }
+}
