@@ -1,0 +1,5 @@
+/** The translated text alternative every illustration carries (<title> and <desc>). */
+export interface IllustrationText {
+  title: string;
+  desc: string;
+}
