@@ -130,7 +130,7 @@ export function getEnv(): Env {
 }
 
 /** Parses an environment; exported for tests. Development values are generated into the database's folder. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((issue) => issue.message));

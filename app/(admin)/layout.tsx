@@ -28,7 +28,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             </span>
             <span className="text-base font-semibold text-slate-900">{t("appName")}</span>
           </div>
-          <nav aria-label={t("nav.label")} className="order-3 flex w-full gap-1 sm:order-none sm:w-auto">
+          <nav aria-label={t("nav.label")} className="order-3 flex w-full flex-wrap gap-1 sm:order-none sm:w-auto">
             <NavLink href="/guide">{t("nav.guide")}</NavLink>
             <NavLink href="/connect">{t("nav.connect")}</NavLink>
             <NavLink href="/status">{t("nav.status")}</NavLink>

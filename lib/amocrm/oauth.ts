@@ -96,7 +96,7 @@ export function refreshTokens(input: TokenRequestBase & { refreshToken: string }
   );
 }
 
-const accountSchema = z.object({
+export const accountSchema = z.object({
   id: z.number().int(),
   name: z.string().max(500),
   subdomain: z.string().max(100),

@@ -59,6 +59,7 @@ export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAn
 /** `retry_after` in the body or a `Retry-After` header in seconds; undefined when absent or nonsense. */
 export function retryAfterOf(body: unknown, header: string | null): number | undefined {
   const fromBody = body && typeof body === "object" && "retry_after" in body ? Number(body.retry_after) : NaN;
-  const value = Number.isFinite(fromBody) ? fromBody : Number(header);
+  const fromHeader = header === null || header.trim() === "" ? NaN : Number(header);
+  const value = Number.isFinite(fromBody) ? fromBody : fromHeader;
   return Number.isFinite(value) && value >= 0 ? Math.min(Math.ceil(value), 3600) : undefined;
 }

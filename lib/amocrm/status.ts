@@ -3,6 +3,7 @@ import { DecryptionError } from "@/lib/crypto/secrets";
 import { getConnection, readSecrets } from "@/lib/db/queries/connection";
 import type { Connection, ConnectionState, Platform } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
+import { nextKeepaliveAt } from "./jobs";
 
 /** The status of interfaces.md, computed from the stored connection. No secret, nor anything derived from one. */
 export interface ConnectionStatus {
@@ -99,7 +100,7 @@ export function getConnectionStatus({ now = new Date() }: { now?: Date } = {}): 
     accessTokenExpiresAt: iso(connection.accessTokenExpiresAt),
     refreshTokenExpiresAt: iso(connection.refreshTokenExpiresAt),
     lastRefreshAt: iso(connection.lastRefreshAt),
-    nextRefreshAt: nextRefreshAt(connection, env.keepaliveDays, env.refreshMarginSeconds),
+    nextRefreshAt: iso(nextKeepaliveAt(connection, env)),
     nextRetryAt: iso(connection.nextRetryAt),
     connectedAt: iso(connection.connectedAt),
     connectedBy: connection.connectedBy,
@@ -110,16 +111,4 @@ export function getConnectionStatus({ now = new Date() }: { now?: Date } = {}): 
     hasClientSecret: connection.clientSecretEnc !== null,
     lastError,
   };
-}
-
-/** When the server will refresh next: before the access token expires, or for keep-alive, whichever comes first. */
-function nextRefreshAt(connection: Connection, keepaliveDays: number, marginSeconds: number): string | null {
-  if (connection.mode !== "oauth" || !connection.refreshTokenEnc || connection.state === "needs_reauth") return null;
-  const candidates: number[] = [];
-  if (connection.lastRefreshAt) candidates.push(connection.lastRefreshAt.getTime() + keepaliveDays * 86_400_000);
-  if (connection.nextRetryAt) candidates.push(connection.nextRetryAt.getTime());
-  if (candidates.length === 0 && connection.accessTokenExpiresAt) {
-    candidates.push(connection.accessTokenExpiresAt.getTime() - marginSeconds * 1000);
-  }
-  return candidates.length > 0 ? new Date(Math.min(...candidates)).toISOString() : null;
 }

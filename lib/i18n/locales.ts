@@ -4,7 +4,7 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "uz";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 
-export const LOCALE_NAMES: Record<Locale, string> = { uz: "O‘zbekcha", ru: "Русский", en: "English" };
+export const LOCALE_NAMES: Record<Locale, string> = { uz: "Oʻzbekcha", ru: "Русский", en: "English" };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);

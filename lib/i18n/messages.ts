@@ -45,7 +45,7 @@ const MESSAGES: Record<Locale, Messages> = {
     errors: ruErrors,
     guide: ruGuide,
     troubleshooting: ruTroubleshooting,
-  } as Messages,
+  },
   uz: {
     common: uzCommon,
     auth: uzAuth,
@@ -54,7 +54,7 @@ const MESSAGES: Record<Locale, Messages> = {
     errors: uzErrors,
     guide: uzGuide,
     troubleshooting: uzTroubleshooting,
-  } as Messages,
+  },
 };
 
 export function loadMessages(locale: Locale): Messages {

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     host: envString("FAKE_AMOCRM_HOST"),
     clientId: envString("FAKE_AMOCRM_CLIENT_ID"),
     clientSecret: envString("FAKE_AMOCRM_CLIENT_SECRET"),
-    redirectUri: envString("FAKE_AMOCRM_REDIRECT_URI"),
+    // The dashboard's development Redirect URI, so `npm run fake-amocrm` + `npm run dev` work together as they are.
+    redirectUri: envString("FAKE_AMOCRM_REDIRECT_URI") ?? "http://localhost:3001/api/amocrm/callback",
     subdomain: envString("FAKE_AMOCRM_SUBDOMAIN"),
     platform: envPlatform(),
     accountId: envInt("FAKE_AMOCRM_ACCOUNT_ID"),

@@ -1,23 +1,24 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { signIn } from "@/auth";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 
-/** The message is translated here, on the server, so the form needs no message catalogue. */
-export type LoginState = { error?: string; email?: string };
+/**
+ * The message is translated here, on the server, so the form needs no message catalogue. `navigateTo` asks the
+ * browser for a full navigation: a route handler (the OAuth callback resuming after sign-in) cannot be reached by
+ * the client router's soft redirect.
+ */
+export type LoginState = { error?: string; email?: string; navigateTo?: string };
 
 export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get("email") ?? "").slice(0, 320);
+  const target = safeRedirectPath(formData.get("callbackUrl"));
   try {
-    await signIn("credentials", {
-      email,
-      password: String(formData.get("password") ?? ""),
-      redirectTo: safeRedirectPath(formData.get("callbackUrl")),
-    });
+    await signIn("credentials", { email, password: String(formData.get("password") ?? ""), redirect: false });
   } catch (error) {
-    // signIn redirects by throwing NEXT_REDIRECT on success: only Auth.js errors are ours to handle.
     if (!(error instanceof AuthError)) throw error;
     const code = "code" in error && typeof error.code === "string" ? error.code : "";
     const t = await getTranslations("auth.login");
@@ -27,5 +28,6 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     }
     return { error: t("invalid"), email };
   }
-  return {};
+  if (target.startsWith("/api/")) return { navigateTo: target };
+  redirect(target);
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect } from "react";
 import { loginAction, type LoginState } from "./actions";
 
 export interface LoginFormText {
@@ -13,6 +13,9 @@ export interface LoginFormText {
 export function LoginForm({ callbackUrl, text }: { callbackUrl: string; text: LoginFormText }) {
   const [state, action, pending] = useActionState<LoginState, FormData>(loginAction, {});
   const error = state.error;
+  useEffect(() => {
+    if (state.navigateTo) window.location.assign(state.navigateTo);
+  }, [state.navigateTo]);
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

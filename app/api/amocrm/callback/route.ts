@@ -9,7 +9,7 @@ import {
   sealPendingCallback,
 } from "@/lib/amocrm/pending-callback";
 import { getAdmin } from "@/lib/auth/session";
-import { addEvent } from "@/lib/db/queries/connection";
+import { addEvent, consumeOauthState } from "@/lib/db/queries/connection";
 import { getEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
@@ -30,13 +30,16 @@ export async function GET(request: Request) {
   const query = params ? parseCallbackQuery(params) : null;
   if (!query) return redirect(`${appUrl}/status?error=${resuming ? "state_expired" : "invalid_callback"}`, clearPending);
 
+  const admin = await getAdmin();
   if (query.error) {
-    // Deny in amoCRM: nothing to exchange, and the existing connection stays as it is.
-    addEvent({ type: "authorization_denied", actor: "amocrm", details: { error: query.error === "access_denied" ? "access_denied" : "other" } });
+    // Deny in amoCRM: nothing to exchange, and the existing connection stays as it is. Only a deny that carries
+    // this admin's own state is recorded, so a forged link cannot write to the event log.
+    if (admin && query.state && consumeOauthState({ state: query.state, adminId: admin.id }).ok) {
+      addEvent({ type: "authorization_denied", actor: "amocrm", details: { error: query.error === "access_denied" ? "access_denied" : "other" } });
+    }
     return redirect(`${appUrl}/status?error=access_denied`, clearPending);
   }
 
-  const admin = await getAdmin();
   if (!admin) {
     // The session ran out during consent: park the callback, sign in, then resume it here.
     const login = `${appUrl}/login?callbackUrl=${encodeURIComponent(RESUME_PATH)}`;

@@ -1,0 +1,53 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
+import { z } from "zod";
+import { connectLongLivedToken } from "@/lib/amocrm/long-lived";
+import { longLivedSchema } from "@/lib/amocrm/long-lived-input";
+import { requireAdmin } from "@/lib/auth/session";
+import { toAppError } from "@/lib/http/route";
+import { describeError } from "@/lib/i18n/errors";
+
+export type LongLivedFormState = {
+  status?: "connected" | "invalid" | "failed";
+  message?: string;
+  fieldErrors?: Partial<Record<"platform" | "accountDomain" | "token", string[]>>;
+  values?: { platform: string; accountDomain: string };
+};
+
+export async function connectLongLivedAction(_prev: LongLivedFormState, formData: FormData): Promise<LongLivedFormState> {
+  const admin = await requireAdmin();
+  const t = await getTranslations("connect");
+  const text = (name: string) => {
+    const value = formData.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  const input = { platform: text("platform"), accountHost: text("accountDomain"), token: text("token") };
+  const values = { platform: input.platform, accountDomain: input.accountHost.slice(0, 512) };
+  const parsed = longLivedSchema({ platform: input.platform }).safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
+    const translate = (keys?: string[]) => keys?.map((key) => t(key as Parameters<typeof t>[0]));
+    return {
+      status: "invalid",
+      fieldErrors: { platform: translate(fieldErrors.platform), accountDomain: translate(fieldErrors.accountHost), token: translate(fieldErrors.token) },
+      values,
+    };
+  }
+  try {
+    await connectLongLivedToken({
+      platform: parsed.data.platform,
+      accountAddressHost: parsed.data.accountHost,
+      token: parsed.data.token,
+      actorEmail: admin.email,
+    });
+  } catch (error) {
+    const appError = toAppError(error);
+    if (!appError) throw error;
+    return { status: "failed", message: await describeError(appError.code, appError.detail), values };
+  }
+  revalidatePath("/connect");
+  revalidatePath("/status");
+  return { status: "connected", message: t("longLived.connected"), values: { platform: parsed.data.platform, accountDomain: parsed.data.accountHost } };
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * Browser tests against a production build (`next build` first), served by `next start` with a throw-away
+ * database, next to the project's fake amoCRM. Values are put into process.env once, in the runner, so the
+ * worker processes (which load this file again) inherit the same ones.
+ */
+function once(name: string, make: () => string): string {
+  process.env[name] ??= make();
+  return process.env[name];
+}
+
+const APP_PORT = 3101;
+const SETUP_APP_PORT = 3102;
+const FAKE_PORT = 4110;
+const runDir = once("E2E_RUN_DIR", () => {
+  const dir = path.resolve("tests/.artifacts", `run-${Date.now()}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+});
+const randomKey = () => randomBytes(32).toString("base64");
+
+export const e2e = {
+  appUrl: `http://127.0.0.1:${APP_PORT}`,
+  setupAppUrl: `http://127.0.0.1:${SETUP_APP_PORT}`,
+  fakeUrl: `http://127.0.0.1:${FAKE_PORT}`,
+  runDir,
+  serverLog: path.join(runDir, "server.log"),
+  setupServerLog: path.join(runDir, "setup-server.log"),
+  databasePath: path.join(runDir, "app.db"),
+  adminEmail: "admin@example.com",
+  adminPassword: once("E2E_ADMIN_PASSWORD", () => `pw-${randomBytes(12).toString("hex")}`),
+  authSecret: once("E2E_AUTH_SECRET", () => randomBytes(32).toString("base64url")),
+  encryptionKey: once("E2E_ENCRYPTION_KEY", randomKey),
+  clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef",
+  clientSecret: once("E2E_CLIENT_SECRET", () => randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 64).padEnd(64, "x")),
+};
+
+const serverEnv = {
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  ENCRYPTION_KEY: e2e.encryptionKey,
+  AUTH_SECRET: e2e.authSecret,
+  AMOCRM_OAUTH_URL: `${e2e.fakeUrl}/oauth`,
+  AMOCRM_API_ORIGIN: e2e.fakeUrl,
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: path.join(runDir, "results"),
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: e2e.appUrl,
+    trace: "retain-on-failure",
+    ...devices["Desktop Chrome"],
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: "node_modules/.bin/tsx tests/fake-amocrm/cli.ts",
+      url: `${e2e.fakeUrl}/__control/health`,
+      reuseExistingServer: false,
+      env: {
+        FAKE_AMOCRM_PORT: String(FAKE_PORT),
+        FAKE_AMOCRM_HOST: "127.0.0.1",
+        FAKE_AMOCRM_CLIENT_ID: e2e.clientId,
+        FAKE_AMOCRM_CLIENT_SECRET: e2e.clientSecret,
+        FAKE_AMOCRM_REDIRECT_URI: `${e2e.appUrl}/api/amocrm/callback`,
+        FAKE_AMOCRM_QUIET: "1",
+      },
+    },
+    {
+      command: `node tests/e2e/serve.mjs ${APP_PORT} ${e2e.serverLog}`,
+      url: `${e2e.appUrl}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...serverEnv,
+        APP_URL: e2e.appUrl,
+        DATABASE_URL: `file:${e2e.databasePath}`,
+        ADMIN_EMAIL: e2e.adminEmail,
+        ADMIN_PASSWORD: e2e.adminPassword,
+      },
+    },
+    {
+      // A second server with no admin yet, for the one-time setup link.
+      command: `node tests/e2e/serve.mjs ${SETUP_APP_PORT} ${e2e.setupServerLog}`,
+      url: `${e2e.setupAppUrl}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...serverEnv,
+        APP_URL: e2e.setupAppUrl,
+        DATABASE_URL: `file:${path.join(runDir, "setup.db")}`,
+      },
+    },
+  ],
+});

@@ -1,0 +1,69 @@
+// npm run admin -- add <email> | reset-password <email>
+// The password comes from a hidden prompt, or from standard input when it is piped; never from the command line,
+// where it would land in the shell history and the process list.
+import readline from "node:readline";
+import { Writable } from "node:stream";
+import { z } from "zod";
+import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
+import { createAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/queries/admins";
+
+const USAGE = "Usage: npm run admin -- add <email>\n       npm run admin -- reset-password <email>";
+
+async function readPiped(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
+async function prompt(question: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = readline.createInterface({ input: process.stdin, output, terminal: true });
+  const answer = new Promise<string>((resolve) => rl.question(question, resolve));
+  muted = true;
+  const value = await answer;
+  rl.close();
+  process.stdout.write("\n");
+  return value;
+}
+
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) return readPiped();
+  const first = await prompt("Password: ");
+  const second = await prompt("Repeat the password: ");
+  if (first !== second) fail("The two passwords differ.");
+  return first;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const [command, rawEmail, ...rest] = process.argv.slice(2);
+  if ((command !== "add" && command !== "reset-password") || !rawEmail || rest.length > 0) fail(USAGE);
+  const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse(rawEmail);
+  if (!email.success) fail(`Not an email address: ${rawEmail}`);
+  const exists = findAdminByEmail(email.data) !== undefined;
+  if (command === "add" && exists) fail(`An admin with the email ${email.data} already exists. Use reset-password.`);
+  if (command === "reset-password" && !exists) fail(`No admin has the email ${email.data}. Use add.`);
+
+  const password = await readPassword();
+  if (password.length < PASSWORD_MIN_LENGTH) fail(`The password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
+  const passwordHash = await hashPassword(password);
+  if (command === "add") {
+    createAdmin({ email: email.data, passwordHash });
+    console.log(`Admin ${email.data} created.`);
+  } else {
+    updateAdminPassword({ email: email.data, passwordHash });
+    console.log(`Password of ${email.data} changed.`);
+  }
+}
+
+main().catch((error: unknown) => fail(`admin: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,0 +1,181 @@
+import { authorize, e2e, expect, fake, saveCredentials, signIn, test, useEnglish } from "../fixtures";
+import type { Page } from "@playwright/test";
+
+// One connection, one story: these tests build on each other in order.
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ request }) => {
+  await fake.call(request, "reset", { initial: true });
+});
+
+test.beforeEach(async ({ page }) => {
+  await useEnglish(page);
+  await signIn(page);
+});
+
+/** A fresh state from the real Authorize route, without following the redirect to the consent page. */
+async function startAuthorization(page: Page): Promise<string> {
+  const response = await page.request.get("/api/amocrm/authorize", { maxRedirects: 0 });
+  expect(response.status()).toBe(303);
+  const location = new URL(response.headers().location!);
+  expect(location.origin + location.pathname).toBe(`${e2e.fakeUrl}/oauth`);
+  expect(location.searchParams.get("client_id")).toBe(e2e.clientId);
+  expect(location.searchParams.get("mode")).toBe("post_message");
+  return location.searchParams.get("state")!;
+}
+
+async function expectState(page: Page, state: string) {
+  const response = await page.request.get("/api/amocrm/status");
+  expect(response.status()).toBe(200);
+  expect((await response.json()).state).toBe(state);
+}
+
+test("the form explains bad input next to each field and keeps what was typed", async ({ page }) => {
+  await page.goto("/connect");
+  await expect(page.getByTestId("redirect-uri")).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
+  await page.locator('input[name="clientId"]').fill("not-a-uuid");
+  await page.locator('input[name="clientSecret"]').fill("has a space");
+  await page.locator('#credentials-form input[name="accountDomain"]').fill("acoustic.kommo.com");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText(/The Client ID is a UUID/)).toBeVisible();
+  await expect(page.getByText(/cannot contain spaces/)).toBeVisible();
+  await expect(page.getByText(/belongs to the other platform/)).toBeVisible();
+  await expect(page.locator('input[name="clientId"]')).toHaveValue("not-a-uuid");
+  await expect(page.locator('input[name="clientId"]')).toHaveAttribute("aria-invalid", "true");
+  await expectState(page, "not_configured");
+});
+
+test("a wrong secret is refused by amoCRM and explained", async ({ page, request }) => {
+  await saveCredentials(page, { clientSecret: "W".repeat(64) });
+  await expectState(page, "configured");
+  const before = (await fake.state(request)).calls.tokenAuthorizationCode;
+  await authorize(page, "Allow");
+  await expect(page).toHaveURL(/error=invalid_client_secret/);
+  await expect(page.locator('[data-error-code="invalid_client_secret"]')).toContainText("refused the Client Secret");
+  expect((await fake.state(request)).calls.tokenAuthorizationCode).toBe(before + 1);
+  await expectState(page, "configured");
+});
+
+test("happy path: save, authorize, allow, connected with the account's name", async ({ page }) => {
+  await saveCredentials(page, { accountDomain: "https://acoustic.amocrm.ru/leads/pipeline/1" });
+  await page.goto("/connect");
+  await expect(page.getByText(/A secret was saved on/)).toBeVisible();
+  await expect(page.locator('input[name="clientSecret"]')).toHaveValue("");
+  await expect(page.locator('#credentials-form input[name="accountDomain"]')).toHaveValue("acoustic.amocrm.ru");
+
+  await authorize(page, "Allow");
+  await expect(page).toHaveURL(/\/status\?connected=1/);
+  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  await expect(page.getByTestId("account-name")).toHaveText("Acoustic");
+
+  const status = await (await page.request.get("/api/amocrm/status")).json();
+  expect(status).toMatchObject({
+    state: "connected",
+    platform: "amocrm.ru",
+    clientId: e2e.clientId,
+    redirectUri: `${e2e.appUrl}/api/amocrm/callback`,
+    account: { id: 29145784, name: "Acoustic", subdomain: "acoustic", domain: "acoustic.amocrm.ru" },
+    hasClientSecret: true,
+    testProvider: e2e.fakeUrl,
+    lastError: null,
+  });
+  const expiresIn = Date.parse(status.accessTokenExpiresAt) - Date.now();
+  expect(expiresIn).toBeGreaterThan(86_000_000);
+  expect(expiresIn).toBeLessThanOrEqual(86_400_000);
+  await expect(page.getByTestId("test-provider-banner")).toBeVisible();
+});
+
+test("Deny in amoCRM is explained and the connection stays", async ({ page }) => {
+  await authorize(page, "Deny");
+  await expect(page).toHaveURL(/error=access_denied/);
+  await expect(page.locator('[data-error-code="access_denied"]')).toContainText("Deny was pressed");
+  await expectState(page, "connected");
+});
+
+test("an expired code is explained and the connection stays", async ({ page, request }) => {
+  await fake.call(request, "fault", { target: "code", hint: "Authorization code has expired", status: 400 });
+  await authorize(page, "Allow");
+  await expect(page.locator('[data-error-code="code_expired"]')).toContainText("expired");
+  await expectState(page, "connected");
+});
+
+test("a Redirect URI mismatch shows the exact URI amoCRM must have", async ({ page, request }) => {
+  // amoCRM has the URI with a trailing slash: the browser still reaches us, the token exchange is refused.
+  await fake.call(request, "config", { redirectUri: `${e2e.appUrl}/api/amocrm/callback/` });
+  try {
+    await authorize(page, "Allow");
+    const alert = page.locator('[data-error-code="redirect_uri_mismatch"]');
+    await expect(alert).toContainText(`${e2e.appUrl}/api/amocrm/callback`);
+    await expectState(page, "connected");
+  } finally {
+    await fake.call(request, "config", { redirectUri: `${e2e.appUrl}/api/amocrm/callback` });
+  }
+});
+
+test("forged and replayed states are refused before any token request", async ({ page, request }) => {
+  const before = (await fake.state(request)).calls.tokenTotal;
+  await page.goto(`/api/amocrm/callback?code=def50200${"ab".repeat(20)}&state=forged-state&referer=acoustic.amocrm.ru&platform=1&client_id=${e2e.clientId}`);
+  await expect(page.locator('[data-error-code="state_invalid"]')).toBeVisible();
+
+  // A real round trip, then the same callback URL again.
+  const callback = page.waitForRequest((req) => req.url().startsWith(`${e2e.appUrl}/api/amocrm/callback?code=`));
+  await authorize(page, "Allow");
+  const callbackUrl = (await callback).url();
+  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  const afterSuccess = (await fake.state(request)).calls.tokenTotal;
+  expect(afterSuccess).toBe(before + 1);
+
+  await page.goto(callbackUrl);
+  await expect(page.locator('[data-error-code="state_used"]')).toContainText("already used");
+  expect((await fake.state(request)).calls.tokenTotal).toBe(afterSuccess);
+  await expectState(page, "connected");
+});
+
+for (const referer of ["evil.example", "x.amocrm.ru.evil.example", "x.amocrm.ru@evil.example", "www.amocrm.ru", "acoustic.kommo.com"]) {
+  test(`a referer of ${referer} is refused with no outbound request`, async ({ page, request }) => {
+    const state = await startAuthorization(page);
+    const before = (await fake.state(request)).requests.length;
+    const query = new URLSearchParams({ code: `def50200${"cd".repeat(30)}`, state, referer, client_id: e2e.clientId });
+    await page.goto(`/api/amocrm/callback?${query}`);
+    await expect(page.locator('[role="alert"][data-error-code]')).toBeVisible();
+    expect(["referer_invalid", "platform_mismatch"]).toContain(new URL(page.url()).searchParams.get("error"));
+    expect((await fake.state(request)).requests.length).toBe(before);
+    await expectState(page, "connected");
+  });
+}
+
+test("an account other than the saved address is refused", async ({ page, request }) => {
+  const state = await startAuthorization(page);
+  const before = (await fake.state(request)).calls.tokenTotal;
+  const query = new URLSearchParams({ code: `def50200${"ef".repeat(30)}`, state, referer: "other.amocrm.ru", client_id: e2e.clientId });
+  await page.goto(`/api/amocrm/callback?${query}`);
+  await expect(page.locator('[data-error-code="account_mismatch"]')).toContainText("other.amocrm.ru");
+  expect((await fake.state(request)).calls.tokenTotal).toBe(before);
+});
+
+test("a session that ran out during consent: sign in, then the flow completes", async ({ page, request }) => {
+  await page.goto("/api/amocrm/authorize");
+  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  // The session ends while the admin is on amoCRM's page.
+  const cookies = await page.context().cookies();
+  await page.context().clearCookies();
+  await page.context().addCookies(cookies.filter((cookie) => !cookie.name.includes("session-token")));
+  const before = (await fake.state(request)).calls.tokenAuthorizationCode;
+
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(page.url()).not.toContain("code=");
+  await page.locator('input[name="email"]').fill(e2e.adminEmail);
+  await page.locator('input[name="password"]').fill(e2e.adminPassword);
+  await page.locator('form button[type="submit"]').last().click();
+  await expect(page).toHaveURL(/\/status\?connected=1/);
+  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  expect((await fake.state(request)).calls.tokenAuthorizationCode).toBe(before + 1);
+});
+
+test("admin POSTs from another origin are refused", async ({ page }) => {
+  const response = await page.request.post("/api/amocrm/disconnect", { headers: { Origin: "https://evil.example" }, data: {} });
+  expect(response.status()).toBe(403);
+  expect((await response.json()).error.code).toBe("origin_mismatch");
+  await expectState(page, "connected");
+});

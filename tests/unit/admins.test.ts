@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { setupTempEnv } from "./helpers/test-env";
+
+setupTempEnv();
+const { hashPassword, verifyPassword } = await import("@/lib/auth/password");
+const admins = await import("@/lib/db/queries/admins");
+const { authenticateAdmin } = await import("@/lib/auth/sign-in");
+const { MAX_FAILURES, WINDOW_MS } = await import("@/lib/auth/throttle");
+
+describe("password hashing", () => {
+  it("verifies the right password only, in a $-free stored form", async () => {
+    const stored = await hashPassword("correct horse battery staple");
+    expect(stored).toMatch(/^scrypt:16384:8:1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$/);
+    expect(stored).not.toContain("$");
+    expect(await verifyPassword("correct horse battery staple", stored)).toBe(true);
+    expect(await verifyPassword("correct horse battery stapl", stored)).toBe(false);
+    expect(await verifyPassword("", stored)).toBe(false);
+  });
+
+  it("salts every hash and refuses malformed stored values", async () => {
+    expect(await hashPassword("same")).not.toBe(await hashPassword("same"));
+    for (const stored of ["", "scrypt", "bcrypt:1:2:3:a:b", "scrypt:x:8:1:a:b", "scrypt:16384:8:1:abc:"]) {
+      expect(await verifyPassword("same", stored)).toBe(false);
+    }
+  });
+});
+
+describe("setup tokens", () => {
+  it("work once, only while no admin exists, and only for an hour", async () => {
+    const start = new Date("2026-11-27T09:00:00Z");
+    const { token, expiresAt } = admins.createSetupToken({ now: start });
+    expect(expiresAt.getTime() - start.getTime()).toBe(60 * 60 * 1000);
+    expect(admins.isSetupTokenValid({ token, now: new Date(start.getTime() + 59 * 60 * 1000) })).toBe(true);
+    expect(admins.isSetupTokenValid({ token, now: new Date(start.getTime() + 61 * 60 * 1000) })).toBe(false);
+    expect(admins.isSetupTokenValid({ token: `${token}x`, now: start })).toBe(false);
+
+    const late = admins.createFirstAdminWithToken({ token, email: "a@example.com", passwordHash: "h", now: new Date(start.getTime() + 61 * 60 * 1000) });
+    expect(late).toBeNull();
+
+    const admin = admins.createFirstAdminWithToken({ token, email: "a@example.com", passwordHash: await hashPassword("pw-123456"), now: start });
+    expect(admin?.email).toBe("a@example.com");
+    expect(admins.createFirstAdminWithToken({ token, email: "b@example.com", passwordHash: "h", now: start })).toBeNull();
+
+    // A new link cannot create a second "first" admin either.
+    const second = admins.createSetupToken({ now: start });
+    expect(admins.createFirstAdminWithToken({ token: second.token, email: "c@example.com", passwordHash: "h", now: start })).toBeNull();
+    expect(admins.countAdmins()).toBe(1);
+  });
+
+  it("stores only the token's hash", async () => {
+    const { getSqlite } = await import("@/lib/db/client");
+    const { token } = admins.createSetupToken();
+    const rows = getSqlite().prepare("select token_hash from setup_tokens").all() as Array<{ token_hash: string }>;
+    expect(rows.some((row) => row.token_hash.includes(token))).toBe(false);
+  });
+});
+
+describe("sign-in", () => {
+  it("accepts the right credentials, trimming and lower-casing the email", async () => {
+    admins.createAdmin({ email: "owner@example.com", passwordHash: await hashPassword("s3cret-pass") });
+    const result = await authenticateAdmin({ email: "  Owner@Example.com ", password: "s3cret-pass", address: "10.0.0.1" });
+    expect(result.ok).toBe(true);
+    expect(admins.findAdminByEmail("owner@example.com")?.lastSignInAt).toBeInstanceOf(Date);
+  });
+
+  it("answers a wrong password and an unknown email the same way", async () => {
+    const wrongPassword = await authenticateAdmin({ email: "owner@example.com", password: "nope", address: "10.0.0.2" });
+    const unknownEmail = await authenticateAdmin({ email: "ghost@example.com", password: "nope", address: "10.0.0.3" });
+    expect(wrongPassword).toEqual({ ok: false });
+    expect(unknownEmail).toEqual({ ok: false });
+  });
+
+  it("locks an email out after repeated failures, even with the right password, until the window passes", async () => {
+    admins.createAdmin({ email: "locked@example.com", passwordHash: await hashPassword("right-password") });
+    const now = new Date("2026-11-27T10:00:00Z");
+    for (let attempt = 1; attempt <= MAX_FAILURES; attempt += 1) {
+      await authenticateAdmin({ email: "locked@example.com", password: "wrong", address: `10.1.0.${attempt}`, now });
+    }
+    const blocked = await authenticateAdmin({ email: "locked@example.com", password: "right-password", address: "10.1.0.99", now });
+    expect(blocked.ok).toBe(false);
+    expect(blocked.ok === false && blocked.retryAfterSeconds).toBeGreaterThan(0);
+    const later = new Date(now.getTime() + WINDOW_MS + 1000);
+    expect((await authenticateAdmin({ email: "locked@example.com", password: "right-password", address: "10.1.0.99", now: later })).ok).toBe(true);
+  });
+
+  it("locks a client address out across emails", async () => {
+    const now = new Date("2026-11-27T11:00:00Z");
+    for (let attempt = 1; attempt <= MAX_FAILURES; attempt += 1) {
+      await authenticateAdmin({ email: `guess${attempt}@example.com`, password: "wrong", address: "203.0.113.7", now });
+    }
+    const result = await authenticateAdmin({ email: "owner@example.com", password: "s3cret-pass", address: "203.0.113.7", now });
+    expect(result.ok).toBe(false);
+    expect((await authenticateAdmin({ email: "owner@example.com", password: "s3cret-pass", address: "203.0.113.8", now })).ok).toBe(true);
+  });
+});

@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/env";
+
+const key = Buffer.alloc(32, 7).toString("base64");
+const tempDb = () => `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "env-")), "app.db")}`;
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseEnv(env);
+    return [];
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+}
+
+describe("development defaults", () => {
+  it("runs with no env at all: port 3001, localhost URL, generated secrets kept in the data folder with mode 0600", () => {
+    const databaseUrl = tempDb();
+    const env = parseEnv({ NODE_ENV: "development", DATABASE_URL: databaseUrl });
+    expect(env.port).toBe(3001);
+    expect(env.appUrl).toBe("http://localhost:3001");
+    expect(env.redirectUri).toBe("http://localhost:3001/api/amocrm/callback");
+    expect(env.warnings).toHaveLength(2);
+    const keyFile = path.join(env.dataDir, "encryption.key");
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(fs.readFileSync(keyFile, "utf8").trim(), "base64")).toHaveLength(32);
+
+    const again = parseEnv({ NODE_ENV: "development", DATABASE_URL: databaseUrl });
+    expect(again.warnings).toHaveLength(0);
+    expect(again.authSecret).toBe(env.authSecret);
+    expect(again.encryptionKeys[0].id).toBe(env.encryptionKeys[0].id);
+  });
+
+  it("defaults the database to ./data/app.db", () => {
+    const env = parseEnv({ NODE_ENV: "test", ENCRYPTION_KEY: key, AUTH_SECRET: "x".repeat(40) });
+    expect(env.databasePath).toBe(path.resolve("data/app.db"));
+  });
+
+  it("builds the Redirect URI from APP_URL without a trailing slash", () => {
+    const env = parseEnv({ APP_URL: "https://admin.example.com/", ENCRYPTION_KEY: key, AUTH_SECRET: "x".repeat(40), DATABASE_URL: tempDb() });
+    expect(env.redirectUri).toBe("https://admin.example.com/api/amocrm/callback");
+    expect(env.appOrigin).toBe("https://admin.example.com");
+  });
+});
+
+describe("production", () => {
+  const good = { NODE_ENV: "production", APP_URL: "https://admin.example.com", ENCRYPTION_KEY: key, AUTH_SECRET: "s".repeat(44) };
+
+  it("accepts a complete configuration", () => {
+    expect(problemsOf({ ...good, DATABASE_URL: tempDb() })).toEqual([]);
+  });
+
+  it("names every missing required variable on its own line, with how to make one", () => {
+    const problems = problemsOf({ NODE_ENV: "production" });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((line) => line.startsWith("APP_URL:"))).toBeTruthy();
+    expect(problems.find((line) => line.startsWith("ENCRYPTION_KEY:"))).toContain("randomBytes(32)");
+    expect(problems.find((line) => line.startsWith("AUTH_SECRET:"))).toBeTruthy();
+  });
+
+  it("refuses a 16-byte encryption key", () => {
+    const problems = problemsOf({ ...good, ENCRYPTION_KEY: Buffer.alloc(16, 1).toString("base64") });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ENCRYPTION_KEY: must be base64 of exactly 32/);
+  });
+
+  it("refuses malformed URLs, origins, previous keys and database URLs", () => {
+    expect(problemsOf({ ...good, APP_URL: "admin.example.com" })[0]).toMatch(/^APP_URL:/);
+    expect(problemsOf({ ...good, AMOCRM_API_ORIGIN: "http://127.0.0.1:4010/path" })[0]).toMatch(/^AMOCRM_API_ORIGIN:/);
+    expect(problemsOf({ ...good, ENCRYPTION_KEYS_PREVIOUS: `${key},short` })[0]).toMatch(/^ENCRYPTION_KEYS_PREVIOUS:/);
+    expect(problemsOf({ ...good, DATABASE_URL: "postgres://x" })[0]).toMatch(/^DATABASE_URL:/);
+  });
+
+  it("gives every key an id that does not reveal it, current key first", () => {
+    const previous = Buffer.alloc(32, 9).toString("base64");
+    const env = parseEnv({ ...good, DATABASE_URL: tempDb(), ENCRYPTION_KEYS_PREVIOUS: previous });
+    expect(env.encryptionKeys.map((k) => k.key.toString("base64"))).toEqual([key, previous]);
+    expect(env.encryptionKeys[0].id).not.toBe(env.encryptionKeys[1]?.id);
+    expect(key).not.toContain(env.encryptionKeys[0].id);
+  });
+});
+
+describe("production start", () => {
+  it("exits non-zero naming ENCRYPTION_KEY when it is missing or 16 bytes", () => {
+    for (const encryptionKey of [undefined, Buffer.alloc(16, 1).toString("base64")]) {
+      const result = spawnSync(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", "-e", "import('./lib/startup.ts').then((m) => (m.startServer ?? m.default.startServer)())"],
+        {
+          env: {
+            PATH: process.env.PATH,
+            NODE_ENV: "production",
+            APP_URL: "https://admin.example.com",
+            AUTH_SECRET: "s".repeat(44),
+            DATABASE_URL: tempDb(),
+            ...(encryptionKey ? { ENCRYPTION_KEY: encryptionKey } : {}),
+          },
+          encoding: "utf8",
+          timeout: 30_000,
+        },
+      );
+      expect(result.status, result.stderr).not.toBe(0);
+      expect(result.stderr).toMatch(/\[config\] ENCRYPTION_KEY: /);
+    }
+  });
+});
