@@ -46,10 +46,6 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         if (typeof token.adminId === "string") session.user.id = token.adminId;
         return session;
       },
-      // The proxy's early redirect for admin pages; layouts and handlers check the session again.
-      authorized({ auth: session }) {
-        return Boolean(session?.user);
-      },
     },
     // Auth.js logs stack traces (and sometimes request details) on every failed sign-in: log the event name only.
     logger: {

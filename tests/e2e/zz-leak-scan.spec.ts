@@ -1,0 +1,102 @@
+import fs from "node:fs";
+import { ALL_ERROR_CODES } from "../../lib/error-codes";
+import { authorize, e2e, expect, fake, responsesCapturePath, saveCredentials, signIn, test, useEnglish } from "../fixtures";
+
+/**
+ * Runs last (file name): exercises every page and API as an admin and as an anonymous visitor, error paths
+ * included, then searches everything the server ever said or stored for the secrets planted in this run.
+ */
+test.describe.configure({ mode: "serial" });
+
+const PAGES = ["/login", "/setup?token=nope", "/guide", "/guide/troubleshooting", "/connect", "/status", "/status?connected=1"];
+
+/** A request's answer, appended to the same capture the browser pages go to. */
+async function capture(response: { status(): number; url(): string; headers(): Record<string, string>; text(): Promise<string> }) {
+  fs.appendFileSync(responsesCapturePath(), `${response.status()} ${response.url()}\n${JSON.stringify(response.headers())}\n${await response.text().catch(() => "")}\n\n`);
+}
+
+test("exercise every page and API, anonymous and as admin, including error paths", async ({ page, request }) => {
+  await useEnglish(page);
+  for (const route of [...PAGES, "/api/health", "/api/amocrm/status"]) await capture(await request.get(route, { maxRedirects: 0 }));
+  for (const route of ["/api/amocrm/test", "/api/amocrm/refresh", "/api/amocrm/disconnect"]) {
+    await capture(await request.post(route, { headers: { Origin: e2e.appUrl }, data: {} }));
+  }
+  await capture(await request.get("/api/amocrm/disconnect-hook?client_uuid=x&account_id=1&signature=00", { maxRedirects: 0 }));
+  await capture(await request.get(`/api/amocrm/callback?code=def50200abcdef&state=x&referer=acoustic.amocrm.ru`, { maxRedirects: 0 }));
+
+  await signIn(page);
+  for (const route of PAGES) await page.goto(route);
+  for (const code of ALL_ERROR_CODES) await page.goto(`/status?error=${code}`);
+  await page.goto("/connect?error=not_configured");
+
+  // A full round trip, tests, refreshes and failures, so the fake has issued codes and several token pairs.
+  await saveCredentials(page, { accountDomain: "acoustic" });
+  await authorize(page, "Allow");
+  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  const post = (route: string, data: unknown = {}) => page.request.post(route, { headers: { Origin: e2e.appUrl }, data });
+  await capture(await post("/api/amocrm/test"));
+  await capture(await post("/api/amocrm/refresh"));
+  await fake.call(request, "expire-access-tokens");
+  await capture(await post("/api/amocrm/test"));
+  await fake.call(request, "fault", { target: "refresh", hint: "Token has been revoked", status: 401 });
+  await capture(await post("/api/amocrm/refresh"));
+  await capture(await post("/api/amocrm/disconnect", { forgetCredentials: "yes" }));
+  await capture(await post("/api/amocrm/disconnect", { unexpected: true }));
+  await capture(await page.request.get("/api/amocrm/status"));
+  await page.goto("/status");
+  await authorize(page, "Deny");
+  await saveCredentials(page, { accountDomain: "acoustic" });
+  await authorize(page, "Allow");
+  await capture(await post("/api/amocrm/disconnect"));
+  await page.goto("/status");
+});
+
+test("no planted secret appears in any response, header, log line or database byte", async ({ request }) => {
+  const state = await fake.state(request);
+  const planted: Record<string, string[]> = {
+    "client secret": [e2e.clientSecret, state.issued.clientSecret],
+    "authorization codes": state.issued.codes,
+    "access tokens": state.issued.accessTokens,
+    "refresh tokens": state.issued.refreshTokens,
+    AUTH_SECRET: [e2e.authSecret],
+    ENCRYPTION_KEY: [e2e.encryptionKey],
+    "admin password": [e2e.adminPassword],
+  };
+  expect(state.issued.codes.length).toBeGreaterThanOrEqual(2);
+  expect(state.issued.refreshTokens.length).toBeGreaterThanOrEqual(3);
+
+  const places: Record<string, Buffer> = {
+    "browser and API responses": fs.readFileSync(responsesCapturePath()),
+    "server stdout and stderr": fs.readFileSync(e2e.serverLog),
+  };
+  for (const suffix of ["", "-wal", "-shm"]) {
+    const file = `${e2e.databasePath}${suffix}`;
+    if (fs.existsSync(file)) places[`database file app.db${suffix}`] = fs.readFileSync(file);
+  }
+  expect(Object.keys(places).length).toBeGreaterThanOrEqual(4);
+
+  // Whole values, and a middle slice of the long ones, so a prefix or suffix printed alone is caught too.
+  const needles = (value: string) =>
+    value.length > 48 ? [value, value.slice(value.length / 2 - 12, value.length / 2 + 12)] : [value];
+
+  // Positive control: the search finds what is meant to be there, in each kind of place.
+  expect(places["browser and API responses"]!.includes(e2e.clientId)).toBe(true);
+  expect(places["server stdout and stderr"]!.includes("[amocrm] connected to acoustic.amocrm.ru")).toBe(true);
+  const database = Buffer.concat(Object.entries(places).filter(([name]) => name.startsWith("database")).map(([, bytes]) => bytes));
+  expect(database.includes(e2e.adminEmail)).toBe(true);
+
+  const hits: string[] = [];
+  let searched = 0;
+  for (const [kind, values] of Object.entries(planted)) {
+    for (const value of values.filter(Boolean)) {
+      for (const needle of needles(value)) {
+        for (const [place, bytes] of Object.entries(places)) {
+          searched += 1;
+          if (bytes.includes(needle)) hits.push(`${kind} found in ${place}`);
+        }
+      }
+    }
+  }
+  console.log(`leak scan: ${Object.values(planted).flat().length} planted values, ${Object.keys(places).length} places, ${searched} searches`);
+  expect(hits).toEqual([]);
+});

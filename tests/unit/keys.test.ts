@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
+import { setupTempEnv } from "./helpers/test-env";
+
+const keyA = randomBytes(32).toString("base64");
+const keyB = randomBytes(32).toString("base64");
+const keyC = randomBytes(32).toString("base64");
+setupTempEnv({ ENCRYPTION_KEY: keyA });
+
+/** The app's modules as a fresh process would load them with this key configuration. */
+async function withKeys(current: string, previous = "") {
+  vi.resetModules();
+  process.env.ENCRYPTION_KEY = current;
+  process.env.ENCRYPTION_KEYS_PREVIOUS = previous;
+  return {
+    connection: await import("@/lib/db/queries/connection"),
+    keys: await import("@/lib/db/queries/keys"),
+    status: await import("@/lib/amocrm/status"),
+    sqlite: (await import("@/lib/db/client")).getSqlite(),
+  };
+}
+
+const secret = "S".repeat(64);
+const rawSecrets = (sqlite: { prepare(sql: string): { get(): unknown } }) =>
+  sqlite.prepare("select client_secret_enc, access_token_enc, refresh_token_enc from connections").get();
+
+describe("key rotation", () => {
+  it("re-encrypts every stored secret under the new key, in one go, and keeps them readable", async () => {
+    const first = await withKeys(keyA);
+    first.connection.saveCredentials({ platform: "amocrm.ru", clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef", clientSecret: secret, expectedAccountHost: null, actorEmail: "a@example.com" });
+    first.connection.storeConnectedTokens({
+      mode: "oauth",
+      platform: "amocrm.ru",
+      accessToken: "access-token-value",
+      refreshToken: "refresh-token-value",
+      accessTokenExpiresAt: new Date(Date.now() + 86_400_000),
+      redirectUri: "http://127.0.0.1:3999/api/amocrm/callback",
+      accountHost: "acoustic.amocrm.ru",
+      account: { id: 1, name: "Acoustic", subdomain: "acoustic" },
+      apiDomain: null,
+      eventType: "connected",
+      actor: "admin",
+      actorEmail: "a@example.com",
+    });
+
+    const rotated = await withKeys(keyB, keyA);
+    expect(rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 3, alreadyCurrent: 0 });
+    expect(rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 0, alreadyCurrent: 3 });
+
+    const onlyNew = await withKeys(keyB);
+    const row = onlyNew.connection.getConnection()!;
+    expect(onlyNew.connection.readSecrets(row)).toEqual({ clientSecret: secret, accessToken: "access-token-value", refreshToken: "refresh-token-value" });
+    expect(onlyNew.status.getConnectionStatus().state).toBe("connected");
+  });
+
+  it("with no key that opens the secrets: refuses to rotate, changes nothing, and the status says so plainly", async () => {
+    const wrong = await withKeys(keyC);
+    const before = rawSecrets(wrong.sqlite);
+    expect(() => wrong.keys.rotateEncryptionKeys()).toThrow(wrong.keys.DecryptionError);
+    expect(rawSecrets(wrong.sqlite)).toEqual(before);
+    const status = wrong.status.getConnectionStatus();
+    expect(status.state).toBe("error");
+    expect(status.lastError?.code).toBe("encryption_key_mismatch");
+    expect(rawSecrets(wrong.sqlite)).toEqual(before);
+  });
+});
