@@ -19,7 +19,8 @@ export const test = base.extend<{ page: Page }>({
         // Redirects and aborted requests have no body.
       }
       const headers = JSON.stringify(await response.allHeaders().catch(() => ({})));
-      fs.appendFileSync(capturePath, `${response.status()} ${response.url()}\n${headers}\n${body}\n\n`);
+      // The path only: the request's own URL (the callback's carries the code) is not something the server said.
+      fs.appendFileSync(capturePath, `${response.status()} ${new URL(response.url()).pathname}\n${headers}\n${body}\n\n`);
     });
     await use(page);
   },

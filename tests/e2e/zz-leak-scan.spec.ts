@@ -12,7 +12,8 @@ const PAGES = ["/login", "/setup?token=nope", "/guide", "/guide/troubleshooting"
 
 /** A request's answer, appended to the same capture the browser pages go to. */
 async function capture(response: { status(): number; url(): string; headers(): Record<string, string>; text(): Promise<string> }) {
-  fs.appendFileSync(responsesCapturePath(), `${response.status()} ${response.url()}\n${JSON.stringify(response.headers())}\n${await response.text().catch(() => "")}\n\n`);
+  const path = new URL(response.url()).pathname;
+  fs.appendFileSync(responsesCapturePath(), `${response.status()} ${path}\n${JSON.stringify(response.headers())}\n${await response.text().catch(() => "")}\n\n`);
 }
 
 test("exercise every page and API, anonymous and as admin, including error paths", async ({ page, request }) => {
