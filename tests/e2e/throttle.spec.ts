@@ -1,0 +1,24 @@
+import { e2e, expect, test } from "../fixtures";
+
+// Runs against the second server (its own database): a lockout there cannot lock the other tests out.
+test("after five failures in fifteen minutes the sign-in form says how long to wait", async ({ page }) => {
+  await page.context().addCookies([{ name: "NEXT_LOCALE", value: "en", url: e2e.setupAppUrl }]);
+  const attempt = async (email: string) => {
+    await page.goto(`${e2e.setupAppUrl}/login`);
+    await page.locator('input[name="email"]').fill(email);
+    await page.locator('input[name="password"]').fill("wrong-password");
+    await page.locator('input[name="password"]').press("Enter");
+  };
+  for (let failure = 1; failure <= 4; failure += 1) {
+    await attempt("intruder@example.com");
+    await expect(page.getByText("Wrong email or password.")).toBeVisible();
+  }
+  // The fifth failure starts the wait, and says so at once.
+  await attempt("intruder@example.com");
+  await expect(page.getByText(/Too many failed attempts\. Try again in 1[45] minutes\./)).toBeVisible();
+  await attempt("intruder@example.com");
+  await expect(page.getByText(/Too many failed attempts\. Try again in 1[45] minutes\./)).toBeVisible();
+  // The address is locked too, whatever email it tries next.
+  await attempt("someone-else@example.com");
+  await expect(page.getByText(/Too many failed attempts/)).toBeVisible();
+});
