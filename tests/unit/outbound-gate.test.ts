@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { setupTempEnv } from "./helpers/test-env";
+
+setupTempEnv();
+const { amoHttp, resolveOutboundUrl } = await import("@/lib/amocrm/http");
+
+const ROOT = path.resolve(__dirname, "../..");
+const GATE = "lib/amocrm/http.ts";
+
+function serverSources(dir: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(dir, entry.name);
+    if (entry.isDirectory()) return serverSources(relative);
+    return /\.(ts|tsx)$/.test(entry.name) ? [relative] : [];
+  });
+}
+
+describe("one outbound gate", () => {
+  it("no server module but the gate opens a network connection", () => {
+    const files = [...serverSources("lib"), ...serverSources("app"), ...serverSources("components"), "auth.ts", "proxy.ts", "instrumentation.ts"];
+    const offenders = files.filter((file) => {
+      if (file === GATE) return false;
+      const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+      // Browser components call the dashboard's own API with fetch; they run in the admin's browser, not here.
+      if (/^\s*["']use client["']/.test(source)) return false;
+      return /\bfetch\s*\(|from\s+["'](node:)?(http|https|net|tls|undici)["']|require\(["'](node:)?(http|https|net|tls)["']\)/.test(source);
+    });
+    expect(files.length).toBeGreaterThan(40);
+    expect(offenders).toEqual([]);
+    expect(fs.readFileSync(path.join(ROOT, GATE), "utf8")).toMatch(/redirect: "manual"/);
+  });
+
+  it("allows only one label under amoCRM's and Kommo's domains, over https", () => {
+    expect(resolveOutboundUrl("acoustic.amocrm.ru", "/oauth2/access_token").href).toBe("https://acoustic.amocrm.ru/oauth2/access_token");
+    expect(resolveOutboundUrl("acoustic.kommo.com", "/api/v4/account").href).toBe("https://acoustic.kommo.com/api/v4/account");
+    expect(resolveOutboundUrl("api-b.amocrm.ru", "/oauth2/account/current/subdomain").origin).toBe("https://api-b.amocrm.ru");
+  });
+
+  it("refuses and logs everything else before a socket is opened", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    for (const [host, pathname] of [
+      ["evil.example", "/x"],
+      ["x.amocrm.ru.evil.example", "/x"],
+      ["x.amocrm.ru@evil.example", "/x"],
+      ["www.amocrm.ru", "/oauth2/access_token"],
+      ["127.0.0.1", "/x"],
+      ["acoustic.amocrm.ru", "//evil.example/x"],
+      ["acoustic.amocrm.ru", "http://evil.example/"],
+    ] as const) {
+      await expect(amoHttp({ host, path: pathname })).rejects.toMatchObject({ code: "referer_invalid" });
+    }
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("outbound request refused"));
+    warn.mockRestore();
+    fetchSpy.mockRestore();
+  });
+});
