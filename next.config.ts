@@ -6,6 +6,8 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["better-sqlite3"],
+  // proxy.ts handles trailing slashes itself, so the OAuth callback's code is never echoed in a redirect.
+  skipTrailingSlashRedirect: true,
   async headers() {
     return [
       {

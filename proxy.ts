@@ -6,29 +6,19 @@ import { buildContentSecurityPolicy, consentOrigins } from "@/lib/http/security-
 
 /**
  * Runs before every page and API request: a fresh CSP nonce, security headers, no caching of anything private,
- * and an early redirect to sign-in for admin pages. Layouts and handlers still check the session themselves.
+ * and an early redirect to sign-in for admin pages. Layouts and handlers still check the session themselves, so
+ * only admin pages pay for reading it here.
  */
 
 const ADMIN_PAGES = ["/guide", "/connect", "/status"];
+const CALLBACK_PATH = "/api/amocrm/callback";
 
 function isAdminPage(pathname: string): boolean {
   return ADMIN_PAGES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
 }
 
-type Middleware = (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
-
-// With a lazily configured NextAuth (auth.ts reads the env on first use), auth(handler) resolves to the wrapped
-// handler asynchronously; its overloads also type it as a route handler, hence the cast.
-const withSession = auth((request: NextAuthRequest) => {
+function withSecurityHeaders(request: NextRequest): NextResponse {
   const env = getEnv();
-  const { pathname, search } = request.nextUrl;
-
-  if (isAdminPage(pathname) && !request.auth?.user) {
-    const login = new URL("/login", env.appUrl);
-    login.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return NextResponse.redirect(login, 307);
-  }
-
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = buildContentSecurityPolicy({
     nonce,
@@ -45,15 +35,37 @@ const withSession = auth((request: NextAuthRequest) => {
   if (env.appUrl.startsWith("https://")) {
     response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   }
-  if (!pathname.startsWith("/_next/")) {
-    response.headers.set("Cache-Control", "no-store, max-age=0");
-  }
+  response.headers.set("Cache-Control", "no-store, max-age=0");
   return response;
+}
+
+type Middleware = (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
+
+// With a lazily configured NextAuth (auth.ts reads the env on first use), auth(handler) resolves to the wrapped
+// handler asynchronously; its overloads also type it as a route handler, hence the cast.
+const adminPageGuard = auth((request: NextAuthRequest) => {
+  if (request.auth?.user) return withSecurityHeaders(request);
+  const { pathname, search } = request.nextUrl;
+  const login = new URL("/login", getEnv().appUrl);
+  login.searchParams.set("callbackUrl", `${pathname}${search}`);
+  return NextResponse.redirect(login, 307);
 }) as unknown as Promise<Middleware>;
 
 // Next finds the proxy by its exported function declaration.
 export async function proxy(request: NextRequest, event: NextFetchEvent): Promise<Response> {
-  return (await withSession)(request, event);
+  const { pathname, search } = request.nextUrl;
+  // Next's own trailing-slash redirect would echo the URL, and the callback's carries the code. A callback on
+  // `/callback/` means the Redirect URI registered in amoCRM ends with a slash: amoCRM would refuse the exchange
+  // (it must match byte for byte), so say so without spending or repeating the code.
+  if (pathname.length > 1 && pathname.endsWith("/")) {
+    const appUrl = getEnv().appUrl;
+    if (pathname.replace(/\/+$/, "") === CALLBACK_PATH) {
+      return NextResponse.redirect(new URL("/status?error=redirect_uri_mismatch", appUrl), 303);
+    }
+    return NextResponse.redirect(new URL(`${pathname.replace(/\/+$/, "")}${search}`, appUrl), 308);
+  }
+  if (isAdminPage(pathname)) return (await adminPageGuard)(request, event);
+  return withSecurityHeaders(request);
 }
 
 export const config = {

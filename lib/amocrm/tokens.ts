@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { getConnection, readSecrets, type Actor } from "@/lib/db/queries/connection";
+import { getConnection, readAccessToken, readSecrets, type Actor } from "@/lib/db/queries/connection";
 import {
   acquireRefreshLease,
   clearRefreshIntent,
@@ -119,7 +119,7 @@ function assertConnected(row: Connection | undefined): asserts row is ConnectedR
 /** The stored access token, or the AppError that says why there is none to use. */
 function usableToken(row: Connection | undefined): AccessToken {
   assertConnected(row);
-  const { accessToken } = readSecrets(row);
+  const accessToken = readAccessToken(row);
   if (!accessToken) throw new AppError("not_connected");
   return {
     accessToken,

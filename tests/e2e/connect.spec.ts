@@ -100,13 +100,30 @@ test("an expired code is explained and the connection stays", async ({ page, req
 });
 
 test("a Redirect URI mismatch shows the exact URI amoCRM must have", async ({ page, request }) => {
-  // amoCRM has the URI with a trailing slash: the browser still reaches us, the token exchange is refused.
+  // amoCRM's token endpoint refuses a redirect_uri that differs from the registered one by a single byte.
+  await fake.call(request, "fault", { target: "code", hint: "Redirect URI is not associated with client", status: 400 });
+  await authorize(page, "Allow");
+  const alert = page.locator('[data-error-code="redirect_uri_mismatch"]');
+  await expect(alert).toContainText(`set it to exactly ${e2e.appUrl}/api/amocrm/callback`);
+  await expectState(page, "connected");
+});
+
+test("a Redirect URI registered with a trailing slash is explained without echoing the code", async ({ page, request }) => {
   await fake.call(request, "config", { redirectUri: `${e2e.appUrl}/api/amocrm/callback/` });
   try {
+    const before = (await fake.state(request)).calls.tokenTotal;
+    const callback = page.waitForResponse((response) => response.url().includes("/api/amocrm/callback/?code="));
     await authorize(page, "Allow");
-    const alert = page.locator('[data-error-code="redirect_uri_mismatch"]');
-    await expect(alert).toContainText(`${e2e.appUrl}/api/amocrm/callback`);
+    const response = await callback;
+    expect(response.status()).toBe(303);
+    expect(response.headers().location).toMatch(/^(http:\/\/127\.0\.0\.1:3101)?\/status\?error=redirect_uri_mismatch$/);
+    await expect(page.locator('[data-error-code="redirect_uri_mismatch"]')).toContainText(`${e2e.appUrl}/api/amocrm/callback`);
+    expect((await fake.state(request)).calls.tokenTotal).toBe(before);
     await expectState(page, "connected");
+    // Other pages keep the usual trailing-slash redirect.
+    const other = await page.request.get("/status/?x=1", { maxRedirects: 0 });
+    expect(other.status()).toBe(308);
+    expect(other.headers().location).toMatch(/^(http:\/\/127\.0\.0\.1:3101)?\/status\?x=1$/);
   } finally {
     await fake.call(request, "config", { redirectUri: `${e2e.appUrl}/api/amocrm/callback` });
   }
@@ -171,6 +188,13 @@ test("a session that ran out during consent: sign in, then the flow completes", 
   await expect(page).toHaveURL(/\/status\?connected=1/);
   await expect(page.getByTestId("connection-state")).toHaveText("Connected");
   expect((await fake.state(request)).calls.tokenAuthorizationCode).toBe(before + 1);
+});
+
+test("the connect page warns when it is opened at another address than APP_URL", async ({ page }) => {
+  await page.goto("/connect");
+  await expect(page.getByTestId("origin-warning")).toHaveCount(0);
+  const behindProxy = await page.request.get("/connect", { headers: { "X-Forwarded-Host": "admin.example.com", "X-Forwarded-Proto": "https" } });
+  expect(await behindProxy.text()).toContain(`You opened this page at https://admin.example.com, but APP_URL is ${e2e.appUrl}`);
 });
 
 test("admin POSTs from another origin are refused", async ({ page }) => {

@@ -75,6 +75,46 @@ test("amoCRM's disconnect hook with the right signature marks the connection rev
   expect((await status(page)).state).toBe("revoked");
 });
 
+test("changing the keys of a connected account says re-authorization is needed, and nothing is lost", async ({ page }) => {
+  await page.goto("/connect");
+  await expect(page.getByText("This account is connected. Changing the Client ID or Client Secret")).toBeVisible();
+  await page.locator('#credentials-form input[name="clientSecret"]').fill("N".repeat(64));
+  await page.locator('#credentials-form input[name="clientSecret"]').press("Enter");
+  await expect(page.getByText(/The connected account uses the previous keys/)).toBeVisible();
+  const after = await status(page);
+  expect(after.state).toBe("needs_reauth");
+  expect(after.account.name).toBe("Acoustic");
+  expect(after.accessTokenExpiresAt).not.toBeNull();
+  // Back to the right keys, then authorize again.
+  await saveCredentials(page);
+  await authorize(page, "Allow");
+  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+});
+
+test("a long-lived token connects without OAuth, is never refreshed, and warns before it expires", async ({ page, request }) => {
+  const { token } = await fake.call<{ token: string }>(request, "long-lived-token", { days: 10 });
+  const refreshes = (await fake.state(request)).calls.tokenRefresh;
+  await page.goto("/connect");
+  const form = page.locator("#long-lived-form");
+  await form.locator('input[name="longLivedPlatform"][value="amocrm.ru"]').check();
+  await form.locator('input[name="longLivedAccountDomain"]').fill("acoustic.amocrm.ru");
+  await form.locator('input[name="longLivedToken"]').fill(token);
+  await form.getByRole("button", { name: "Connect with the token" }).click();
+  await expect(form.getByText("Connected with the long-lived token.")).toBeVisible();
+  await expect(form.locator('input[name="longLivedToken"]')).toHaveValue("");
+
+  await page.goto("/status");
+  await expect(page.getByText("Long-lived token (never refreshed)")).toBeVisible();
+  await expect(page.getByText(/The long-lived token expires in (9|10) days/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Refresh tokens now" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByTestId("action-result")).toContainText("account Acoustic");
+  const refresh = await page.request.post("/api/amocrm/refresh", { headers: { Origin: e2e.appUrl } });
+  expect((await refresh.json()).error.code).toBe("long_lived_no_refresh");
+  expect((await fake.state(request)).calls.tokenRefresh).toBe(refreshes);
+  expect((await status(page)).mode).toBe("long_lived");
+});
+
 test("Disconnect asks for confirmation, then forgets the tokens but keeps the keys", async ({ page }) => {
   await page.getByRole("button", { name: "Disconnect" }).click();
   const dialog = page.getByRole("dialog", { name: "Disconnect amoCRM?" });

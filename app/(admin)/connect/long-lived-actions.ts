@@ -23,7 +23,8 @@ export async function connectLongLivedAction(_prev: LongLivedFormState, formData
     const value = formData.get(name);
     return typeof value === "string" ? value : "";
   };
-  const input = { platform: text("platform"), accountHost: text("accountDomain"), token: text("token") };
+  // Field names differ from the credentials form's, so each name on /connect belongs to one input.
+  const input = { platform: text("longLivedPlatform"), accountHost: text("longLivedAccountDomain"), token: text("longLivedToken") };
   const values = { platform: input.platform, accountDomain: input.accountHost.slice(0, 512) };
   const parsed = longLivedSchema({ platform: input.platform }).safeParse(input);
   if (!parsed.success) {

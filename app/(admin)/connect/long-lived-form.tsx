@@ -41,14 +41,14 @@ export function LongLivedForm({
             ["kommo.com", text.platformKommo],
           ].map(([value, label]) => (
             <label key={value} className="flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm has-checked:border-sky-600 has-checked:bg-sky-50">
-              <input type="radio" name="platform" value={value} defaultChecked={values.platform === value} className="accent-sky-700" />
+              <input type="radio" name="longLivedPlatform" value={value} defaultChecked={values.platform === value} className="accent-sky-700" />
               {label}
             </label>
           ))}
         </div>
       </fieldset>
-      <Field id="ll-accountDomain" name="accountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.accountDomain} />
-      <Field id="ll-token" name="token" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.token} />
+      <Field id="ll-accountDomain" name="longLivedAccountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.accountDomain} />
+      <Field id="ll-token" name="longLivedToken" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.token} />
       <button
         type="submit"
         disabled={pending}

@@ -95,7 +95,7 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
         <p className="mt-2 text-sm text-slate-600">{t(`stateHelp.${status.state}`)}</p>
         {longLivedExpiring && status.accessTokenExpiresAt && (
           <div className="mt-3">
-            <Alert tone="warning">{t("longLivedWarning", { relative: format.relativeTime(new Date(status.accessTokenExpiresAt), now) })}</Alert>
+            <Alert tone="warning">{t("longLivedWarning", { relative: format.relativeTime(new Date(status.accessTokenExpiresAt), { now, unit: "day" }) })}</Alert>
           </div>
         )}
         {storedError && !queryError && (

@@ -35,8 +35,18 @@ function open(value: string, column: SecretColumn): string {
 
 export type Actor = { actor: "admin" | "system" | "amocrm"; actorEmail?: string | null };
 
+// Prepared once per database handle: building the query on every call cost 20 times the read itself, and every
+// token use reads this row.
+const preparedGetConnection = new WeakMap<object, { get(): Connection | undefined }>();
+
 export function getConnection(): Connection | undefined {
-  return getDb().select().from(connections).where(eq(connections.id, CONNECTION_ID)).get();
+  const db = getDb();
+  let prepared = preparedGetConnection.get(db);
+  if (!prepared) {
+    prepared = db.select().from(connections).where(eq(connections.id, CONNECTION_ID)).prepare();
+    preparedGetConnection.set(db, prepared);
+  }
+  return prepared.get();
 }
 
 export function listEvents({ limit = 20 }: { limit?: number } = {}): ConnectionEvent[] {
@@ -69,6 +79,11 @@ function insertEvent(
 
 export function addEvent(input: Actor & { type: string; details?: Record<string, unknown>; at?: Date }): void {
   insertEvent(getDb(), { ...input, at: input.at ?? new Date() });
+}
+
+/** The access token alone, for the hot path that only needs it; throws DecryptionError like readSecrets. */
+export function readAccessToken(connection: Connection): string | null {
+  return connection.accessTokenEnc ? open(connection.accessTokenEnc, "access_token_enc") : null;
 }
 
 /** Decrypted secrets of the connection; throws DecryptionError when no configured key opens them. */
@@ -329,6 +344,8 @@ export function forgetTokens(
     const existing = tx.select().from(connections).where(eq(connections.id, CONNECTION_ID)).get();
     if (!existing) return;
     const values: Partial<NewConnection> = {
+      // Without tokens the saved keys (if any) are OAuth keys again, whatever connected before.
+      mode: "oauth",
       accessTokenEnc: null,
       refreshTokenEnc: null,
       accessTokenExpiresAt: null,
