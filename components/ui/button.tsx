@@ -1,13 +1,13 @@
 import type { ButtonHTMLAttributes } from "react";
 
 const VARIANTS = {
-  primary: "bg-sky-700 text-white hover:bg-sky-800 disabled:bg-sky-300",
+  primary: "bg-sky-700 text-white hover:bg-sky-800",
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50",
   danger: "bg-red-700 text-white hover:bg-red-800",
 } as const;
 
 export const buttonClass = (variant: keyof typeof VARIANTS = "primary") =>
-  `inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${VARIANTS[variant]}`;
+  `inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${VARIANTS[variant]}`;
 
 export function Button({
   variant = "primary",

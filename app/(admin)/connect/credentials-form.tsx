@@ -1,6 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
+import { PlatformRadios } from "@/components/amocrm/platform-radios";
+import { buttonClass } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { saveCredentialsAction, type CredentialsFormState } from "./actions";
 
@@ -43,27 +45,14 @@ export function CredentialsForm({
           </div>
         )}
       </div>
-      <fieldset aria-describedby={state.fieldErrors?.platform ? "platform-error" : undefined}>
-        <legend className="text-sm font-medium text-slate-800">{text.platform}</legend>
-        <div className="mt-2 flex flex-wrap gap-3">
-          {[
-            ["amocrm.ru", text.platformAmocrm],
-            ["kommo.com", text.platformKommo],
-          ].map(([value, label]) => (
-            <label key={value} className="flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm has-checked:border-sky-600 has-checked:bg-sky-50">
-              <input type="radio" name="platform" value={value} defaultChecked={values.platform === value} className="accent-sky-700" />
-              {label}
-            </label>
-          ))}
-        </div>
-        <div id="platform-error" aria-live="polite">
-          {state.fieldErrors?.platform?.map((error) => (
-            <p key={error} className="mt-1 text-sm text-red-700">
-              {error}
-            </p>
-          ))}
-        </div>
-      </fieldset>
+      <PlatformRadios
+        name="platform"
+        legend={text.platform}
+        labels={{ "amocrm.ru": text.platformAmocrm, "kommo.com": text.platformKommo }}
+        defaultValue={values.platform}
+        errors={state.fieldErrors?.platform}
+        errorId="platform-error"
+      />
       <Field
         id="clientId"
         name="clientId"
@@ -97,7 +86,7 @@ export function CredentialsForm({
       <button
         type="submit"
         disabled={pending}
-        className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        className={buttonClass("primary")}
       >
         {pending ? text.submitting : text.submit}
       </button>

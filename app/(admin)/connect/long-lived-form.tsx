@@ -1,6 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
+import { PlatformRadios } from "@/components/amocrm/platform-radios";
+import { buttonClass } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { connectLongLivedAction, type LongLivedFormState } from "./long-lived-actions";
 
@@ -33,26 +35,20 @@ export function LongLivedForm({
           </p>
         )}
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-800">{text.platform}</legend>
-        <div className="mt-2 flex flex-wrap gap-3">
-          {[
-            ["amocrm.ru", text.platformAmocrm],
-            ["kommo.com", text.platformKommo],
-          ].map(([value, label]) => (
-            <label key={value} className="flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm has-checked:border-sky-600 has-checked:bg-sky-50">
-              <input type="radio" name="longLivedPlatform" value={value} defaultChecked={values.platform === value} className="accent-sky-700" />
-              {label}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <PlatformRadios
+        name="longLivedPlatform"
+        legend={text.platform}
+        labels={{ "amocrm.ru": text.platformAmocrm, "kommo.com": text.platformKommo }}
+        defaultValue={values.platform}
+        errors={state.fieldErrors?.platform}
+        errorId="ll-platform-error"
+      />
       <Field id="ll-accountDomain" name="longLivedAccountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.accountDomain} />
       <Field id="ll-token" name="longLivedToken" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.token} />
       <button
         type="submit"
         disabled={pending}
-        className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        className={buttonClass("secondary")}
       >
         {text.submit}
       </button>

@@ -1,5 +1,6 @@
 "use client";
 
+import { buttonClass } from "@/components/ui/button";
 import { useActionState, useEffect } from "react";
 import { loginAction, type LoginState } from "./actions";
 
@@ -58,7 +59,7 @@ export function LoginForm({ callbackUrl, text }: { callbackUrl: string; text: Lo
       <button
         type="submit"
         disabled={pending}
-        className="w-full rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        className={`${buttonClass("primary")} w-full`}
       >
         {pending ? text.submitting : text.submit}
       </button>

@@ -25,7 +25,7 @@ export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 type SecretColumn = "client_secret_enc" | "access_token_enc" | "refresh_token_enc";
 
 /** Encrypts a value for one of the connection row's secret columns, under the current key. */
-export function seal(value: string, column: SecretColumn): string {
+function seal(value: string, column: SecretColumn): string {
   return encryptSecret(value, { table: "connections", column, rowId: CONNECTION_ID }, getEnv().encryptionKeys[0]);
 }
 
@@ -234,6 +234,33 @@ export interface StoreTokensInput extends Actor {
   now?: Date;
 }
 
+/**
+ * The columns of a freshly stored token pair: encrypted tokens, their expiries, state `connected`, and no error,
+ * backoff or pending refresh intent left over. Shared by the first connection and every refresh.
+ */
+export function freshTokenColumns(input: {
+  accessToken: string;
+  refreshToken: string | null;
+  accessTokenExpiresAt: Date;
+  now: Date;
+}): Partial<NewConnection> {
+  return {
+    accessTokenEnc: seal(input.accessToken, "access_token_enc"),
+    refreshTokenEnc: input.refreshToken ? seal(input.refreshToken, "refresh_token_enc") : null,
+    accessTokenExpiresAt: input.accessTokenExpiresAt,
+    refreshTokenExpiresAt: input.refreshToken ? new Date(input.now.getTime() + REFRESH_TOKEN_LIFETIME_MS) : null,
+    lastRefreshAt: input.now,
+    state: "connected",
+    lastErrorCode: null,
+    lastErrorDetail: null,
+    lastErrorAt: null,
+    failureCount: 0,
+    nextRetryAt: null,
+    refreshIntentGeneration: null,
+    refreshIntentAt: null,
+  };
+}
+
 /** Stores a new token pair with the account, state `connected`, generation + 1 and an event, in one transaction. */
 export function storeConnectedTokens(input: StoreTokensInput): void {
   const now = input.now ?? new Date();
@@ -241,25 +268,13 @@ export function storeConnectedTokens(input: StoreTokensInput): void {
     const values: Partial<NewConnection> = {
       platform: input.platform,
       mode: input.mode,
-      accessTokenEnc: seal(input.accessToken, "access_token_enc"),
-      refreshTokenEnc: input.refreshToken ? seal(input.refreshToken, "refresh_token_enc") : null,
-      accessTokenExpiresAt: input.accessTokenExpiresAt,
-      refreshTokenExpiresAt: input.refreshToken ? new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS) : null,
-      lastRefreshAt: now,
+      ...freshTokenColumns({ ...input, now }),
       redirectUri: input.redirectUri,
       accountHost: input.accountHost,
       accountId: input.account?.id ?? null,
       accountName: input.account?.name ?? null,
       accountSubdomain: input.account?.subdomain ?? input.accountHost.split(".")[0] ?? null,
       apiDomain: input.apiDomain,
-      state: "connected",
-      lastErrorCode: null,
-      lastErrorDetail: null,
-      lastErrorAt: null,
-      failureCount: 0,
-      nextRetryAt: null,
-      refreshIntentGeneration: null,
-      refreshIntentAt: null,
       connectedAt: now,
       connectedBy: input.actorEmail ?? null,
       updatedAt: now,

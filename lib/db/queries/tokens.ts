@@ -3,7 +3,7 @@ import { and, eq, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { connections, leases, type ConnectionState, type NewConnection } from "@/lib/db/schema";
 import type { ErrorCode } from "@/lib/error-codes";
-import { addEvent, CONNECTION_ID, REFRESH_TOKEN_LIFETIME_MS, seal, type Actor } from "./connection";
+import { addEvent, CONNECTION_ID, freshTokenColumns, type Actor } from "./connection";
 
 /**
  * The token lifecycle's writes (lib/amocrm/tokens.ts). Every write that depends on what a refresh started from is
@@ -112,22 +112,7 @@ export interface StoreRefreshedTokensInput extends Actor {
 export function storeRefreshedTokens(input: StoreRefreshedTokensInput): boolean {
   const { now } = input;
   return writeTransaction((tx) => {
-    const values: Partial<NewConnection> = {
-      accessTokenEnc: seal(input.accessToken, "access_token_enc"),
-      refreshTokenEnc: seal(input.refreshToken, "refresh_token_enc"),
-      accessTokenExpiresAt: input.accessTokenExpiresAt,
-      refreshTokenExpiresAt: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS),
-      lastRefreshAt: now,
-      state: "connected",
-      lastErrorCode: null,
-      lastErrorDetail: null,
-      lastErrorAt: null,
-      failureCount: 0,
-      nextRetryAt: null,
-      refreshIntentGeneration: null,
-      refreshIntentAt: null,
-      updatedAt: now,
-    };
+    const values: Partial<NewConnection> = { ...freshTokenColumns({ ...input, now }), updatedAt: now };
     if (input.apiDomain) values.apiDomain = input.apiDomain;
     const result = tx
       .update(connections)
