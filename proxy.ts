@@ -2,7 +2,7 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 import type { NextAuthRequest } from "next-auth";
 import { auth } from "@/auth";
 import { getEnv } from "@/lib/env";
-import { buildContentSecurityPolicy, consentOrigins } from "@/lib/http/security-headers";
+import { securityHeaders } from "@/lib/http/security-headers";
 
 /**
  * Runs before every page and API request: a fresh CSP nonce, security headers, no caching of anything private,
@@ -19,23 +19,17 @@ function isAdminPage(pathname: string): boolean {
 
 function withSecurityHeaders(request: NextRequest): NextResponse {
   const env = getEnv();
-  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const csp = buildContentSecurityPolicy({
-    nonce,
-    formTargets: consentOrigins(env.amocrmOauthUrl),
+  const headers = securityHeaders({
+    nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
+    appUrl: env.appUrl,
+    oauthUrlOverride: env.amocrmOauthUrl,
     development: !env.isProduction,
   });
   // Next reads the nonce for its own scripts from the request's CSP header.
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-nonce", nonce);
-  requestHeaders.set("Content-Security-Policy", csp);
+  requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] ?? "");
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-
-  response.headers.set("Content-Security-Policy", csp);
-  if (env.appUrl.startsWith("https://")) {
-    response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-  }
-  response.headers.set("Cache-Control", "no-store, max-age=0");
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 

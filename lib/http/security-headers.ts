@@ -34,3 +34,27 @@ export function consentOrigins(oauthUrlOverride: string | undefined): string[] {
   if (oauthUrlOverride) return [new URL(oauthUrlOverride).origin];
   return ["https://www.amocrm.ru", "https://www.kommo.com"];
 }
+
+/**
+ * The headers the proxy adds to every page and API answer (Referrer-Policy, nosniff and X-Frame-Options come from
+ * next.config.ts for every response, static files included). HSTS only when the public origin is https: sent over
+ * http it would be ignored, and on localhost it would pin the browser to https.
+ */
+export function securityHeaders({
+  nonce,
+  appUrl,
+  oauthUrlOverride,
+  development,
+}: {
+  nonce: string;
+  appUrl: string;
+  oauthUrlOverride: string | undefined;
+  development: boolean;
+}): Record<string, string> {
+  const headers: Record<string, string> = {
+    "Content-Security-Policy": buildContentSecurityPolicy({ nonce, formTargets: consentOrigins(oauthUrlOverride), development }),
+    "Cache-Control": "no-store, max-age=0",
+  };
+  if (appUrl.startsWith("https://")) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
+  return headers;
+}
