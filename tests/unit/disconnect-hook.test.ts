@@ -2,8 +2,8 @@
 // called by the fake amoCRM over real HTTP.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { disconnectSignature, startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { disconnectSignature } from "../fake-amocrm/server";
 import {
   ACCOUNT_ID,
   CLIENT_ID,
@@ -12,22 +12,18 @@ import {
   connectThroughFake,
   eventTypes,
   readConnection,
-  resetDatabase,
-  startFakeOptions,
-  useTestEnv,
+  useFakeAmoSuite,
 } from "./helpers/amo-test-env";
 
 // The route imports lib/http/route, which reaches Auth.js for admin routes; this route needs no session.
 vi.mock("@/lib/auth/session", () => ({ getAdmin: vi.fn(async () => null) }));
 vi.mock("@/lib/i18n/errors", () => ({ describeError: async (code: string) => `message for ${code}` }));
 
-let fake: FakeAmo;
+const amo = useFakeAmoSuite();
 let hookServer: Server;
 let hookUrl: string;
 
 beforeAll(async () => {
-  fake = await startFakeAmo(startFakeOptions());
-  useTestEnv(fake.url);
   // A minimal HTTP face for the route handler, so the fake calls it as amoCRM would.
   hookServer = createServer((req, res) => {
     (async () => {
@@ -42,13 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => hookServer.close(() => resolve()));
-  await fake.close();
-});
-
-beforeEach(async () => {
-  vi.resetModules();
-  fake.controls.reset({ initial: true });
-  await resetDatabase();
 });
 
 afterEach(() => {
@@ -69,7 +58,7 @@ describe("acceptDisconnectHook", () => {
 
   it("refuses a wrong signature, a wrong client, another account or malformed input, and changes nothing", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const before = await readConnection();
     const eventsBefore = await eventTypes();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
@@ -98,7 +87,7 @@ describe("acceptDisconnectHook", () => {
   it("revokes the connection and forgets the tokens on a valid hook", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
     const { getAccessToken } = await import("@/lib/amocrm/tokens");
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({ ok: true });
 
     const row = await readConnection();
@@ -118,15 +107,15 @@ describe("acceptDisconnectHook", () => {
 
 describe("GET /api/amocrm/disconnect-hook, called by the fake amoCRM", () => {
   it("answers 403 to a forged signature or another client, then 200 {ok:true} to the real hook", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
 
-    const forged = await fake.controls.disconnectHook({ url: hookUrl, signature: "ab".repeat(32) });
+    const forged = await amo.fake.controls.disconnectHook({ url: hookUrl, signature: "ab".repeat(32) });
     expect(forged.status).toBe(403);
-    const otherClient = await fake.controls.disconnectHook({ url: hookUrl, clientUuid: "11111111-2222-3333-4444-555555555555" });
+    const otherClient = await amo.fake.controls.disconnectHook({ url: hookUrl, clientUuid: "11111111-2222-3333-4444-555555555555" });
     expect(otherClient.status).toBe(403);
     expect((await readConnection()).state).toBe("connected");
 
-    const valid = await fake.controls.disconnectHook({ url: hookUrl });
+    const valid = await amo.fake.controls.disconnectHook({ url: hookUrl });
     expect(valid.status).toBe(200);
     expect((await readConnection()).state).toBe("revoked");
   });
@@ -137,7 +126,7 @@ describe("GET /api/amocrm/disconnect-hook, called by the fake amoCRM", () => {
     expect(unconfigured.status).toBe(401);
     expect(await unconfigured.json()).toEqual({ ok: false, error: { code: "not_configured", message: "message for not_configured" } });
 
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const refused = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=${ACCOUNT_ID}&signature=${"0".repeat(64)}`));
     expect(refused.status).toBe(403);

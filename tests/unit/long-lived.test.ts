@@ -1,6 +1,5 @@
 // Long-lived token mode (lib/amocrm/long-lived.ts) end to end against the fake amoCRM: never refreshed, expires at `exp`.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
+import { describe, expect, it } from "vitest";
 import {
   ACCOUNT_HOST,
   ACCOUNT_ID,
@@ -10,29 +9,12 @@ import {
   connectThroughFake,
   eventTypes,
   readConnection,
-  resetDatabase,
-  startFakeOptions,
-  useTestEnv,
+  useFakeAmoSuite,
 } from "./helpers/amo-test-env";
 
-let fake: FakeAmo;
+const amo = useFakeAmoSuite();
 
-beforeAll(async () => {
-  fake = await startFakeAmo(startFakeOptions());
-  useTestEnv(fake.url);
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-beforeEach(async () => {
-  vi.resetModules();
-  fake.controls.reset({ initial: true });
-  await resetDatabase();
-});
-
-const tokenCalls = () => fake.controls.snapshot().calls.tokenTotal;
+const tokenCalls = () => amo.fake.controls.snapshot().calls.tokenTotal;
 
 describe("connectLongLivedToken", () => {
   it("stores a working token; it is served without any refresh until exp, then long_lived_token_expired", async () => {
@@ -40,7 +22,7 @@ describe("connectLongLivedToken", () => {
     const { getAccessToken, refreshNow } = await import("@/lib/amocrm/tokens");
     const { amoFetch } = await import("@/lib/amocrm/client");
     const { runKeepalive } = await import("@/lib/amocrm/jobs");
-    const { token, exp } = await fake.controls.longLivedToken(30);
+    const { token, exp } = await amo.fake.controls.longLivedToken(30);
     const expiresAt = new Date(exp * 1000);
 
     const result = await connectLongLivedToken({ platform: "amocrm.ru", accountAddressHost: ACCOUNT_HOST, token, actorEmail: ADMIN_EMAIL });
@@ -76,18 +58,18 @@ describe("connectLongLivedToken", () => {
   it("does not refresh after a 401 either: a revoked long-lived token is an error for the caller", async () => {
     const { connectLongLivedToken } = await import("@/lib/amocrm/long-lived");
     const { amoFetch } = await import("@/lib/amocrm/client");
-    const { token } = await fake.controls.longLivedToken(30);
+    const { token } = await amo.fake.controls.longLivedToken(30);
     await connectLongLivedToken({ platform: "amocrm.ru", accountAddressHost: ACCOUNT_HOST, token, actorEmail: ADMIN_EMAIL });
-    fake.controls.revokeTokens();
+    amo.fake.controls.revokeTokens();
     expect(await codeOf(amoFetch("/api/v4/account"))).toBe("token_revoked");
     expect(tokenCalls()).toBe(0);
   });
 
   it("replaces an OAuth connection", async () => {
     const { connectLongLivedToken } = await import("@/lib/amocrm/long-lived");
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const before = await readConnection();
-    const { token } = await fake.controls.longLivedToken(10);
+    const { token } = await amo.fake.controls.longLivedToken(10);
     await connectLongLivedToken({ platform: "amocrm.ru", accountAddressHost: ACCOUNT_HOST, token, actorEmail: ADMIN_EMAIL });
     expect(await readConnection()).toMatchObject({ mode: "long_lived", refreshTokenEnc: null, generation: before.generation + 1 });
   });
@@ -95,7 +77,7 @@ describe("connectLongLivedToken", () => {
   it("refuses an expired, undecodable, other-platform or rejected token and stores nothing", async () => {
     const { connectLongLivedToken } = await import("@/lib/amocrm/long-lived");
     const { getConnection } = await import("@/lib/db/queries/connection");
-    const { token, exp } = await fake.controls.longLivedToken(1);
+    const { token, exp } = await amo.fake.controls.longLivedToken(1);
     const input = { platform: "amocrm.ru" as const, accountAddressHost: ACCOUNT_HOST, token, actorEmail: ADMIN_EMAIL };
 
     expect(await codeOf(connectLongLivedToken({ ...input, now: new Date(exp * 1000 + 1000) }))).toBe("long_lived_token_expired");
@@ -104,9 +86,9 @@ describe("connectLongLivedToken", () => {
     expect(await codeOf(connectLongLivedToken({ ...input, platform: "kommo.com", accountAddressHost: "acoustic.kommo.com" }))).toBe(
       "platform_mismatch",
     );
-    expect(fake.controls.snapshot().calls.account).toBe(0);
+    expect(amo.fake.controls.snapshot().calls.account).toBe(0);
 
-    fake.controls.revokeTokens();
+    amo.fake.controls.revokeTokens();
     expect(await codeOf(connectLongLivedToken(input))).toBe("token_revoked");
     expect(getConnection()).toBeUndefined();
   });

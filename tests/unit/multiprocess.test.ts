@@ -3,9 +3,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
 import {
   ACCOUNT_ID,
   DAY_MS,
@@ -14,31 +13,14 @@ import {
   eventTypes,
   readConnection,
   refreshCalls,
-  resetDatabase,
   setStoredExpiry,
-  startFakeOptions,
-  useTestEnv,
+  useFakeAmoSuite,
 } from "./helpers/amo-test-env";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CHILD = "tests/unit/helpers/token-child.ts";
 
-let fake: FakeAmo;
-
-beforeAll(async () => {
-  fake = await startFakeAmo(startFakeOptions());
-  useTestEnv(fake.url);
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-beforeEach(async () => {
-  vi.resetModules();
-  fake.controls.reset({ initial: true });
-  await resetDatabase();
-});
+const amo = useFakeAmoSuite();
 
 interface Child {
   process: ChildProcessWithoutNullStreams;
@@ -75,32 +57,32 @@ const hash = (token: string) => createHash("sha256").update(token).digest("hex")
 describe("single flight", () => {
   it("50 concurrent amoFetch calls on an expired token make exactly one refresh, and all succeed", async () => {
     const { amoFetch } = await import("@/lib/amocrm/client");
-    await connectThroughFake(fake);
-    fake.controls.expireAccessTokens();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.expireAccessTokens();
     await setStoredExpiry(new Date(Date.now() - 1000));
 
     const schema = z.object({ id: z.number() });
     const results = await Promise.all(Array.from({ length: 50 }, () => amoFetch("/api/v4/account", { schema })));
     expect(results.every((result) => result.data.id === ACCOUNT_ID)).toBe(true);
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     expect((await eventTypes()).filter((type) => type === "token_refreshed")).toHaveLength(1);
   });
 
   it("6 concurrent calls all refused with 401 share one refresh too", async () => {
     const { amoFetch } = await import("@/lib/amocrm/client");
-    await connectThroughFake(fake);
-    fake.controls.expireAccessTokens();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.expireAccessTokens();
     const results = await Promise.all(Array.from({ length: 6 }, () => amoFetch("/api/v4/account")));
     expect(results.map((result) => result.status)).toEqual(Array(6).fill(200));
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
   });
 
   it("two processes on the same database both needing a refresh make exactly one, and end with the same token", async () => {
-    await connectThroughFake(fake);
-    fake.controls.expireAccessTokens();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.expireAccessTokens();
     await setStoredExpiry(new Date(Date.now() - 1000));
     // Slow answers make the two refreshes overlap for sure.
-    fake.controls.configure({ responseDelayMs: 300 });
+    amo.fake.controls.configure({ responseDelayMs: 300 });
 
     const children = [startNode(CHILD, ["race"]), startNode(CHILD, ["race"])];
     await vi.waitFor(() => expect(children.every((child) => child.lines.includes("ready"))).toBe(true), { timeout: 15_000, interval: 20 });
@@ -115,7 +97,7 @@ describe("single flight", () => {
     expect(first).toMatchObject({ ok: true, accountId: ACCOUNT_ID });
     expect(second).toMatchObject({ ok: true, accountId: ACCOUNT_ID });
     expect(first?.tokenHash).toBe(second?.tokenHash);
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
 
     const { getAccessToken } = await import("@/lib/amocrm/tokens");
     expect(hash((await getAccessToken()).accessToken)).toBe(first?.tokenHash);
@@ -125,12 +107,12 @@ describe("single flight", () => {
 
 describe("a process killed between amoCRM's answer and the commit", () => {
   async function crashChild(): Promise<{ generation: number; intentAt: Date }> {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     await setStoredExpiry(new Date(Date.now() - 1000));
     const generation = (await readConnection()).generation;
     const child = startNode(CHILD, ["crash"]);
     expect(await child.exited).toEqual({ code: null, signal: "SIGKILL" });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
 
     const row = await readConnection();
     // amoCRM rotated the pair, but the new one was never stored: intent and lease stay behind.
@@ -154,7 +136,7 @@ describe("a process killed between amoCRM's answer and the commit", () => {
       refreshIntentAt: null,
       refreshLeaseOwner: null,
     });
-    expect(refreshCalls(fake)).toBe(2);
+    expect(refreshCalls(amo.fake)).toBe(2);
 
     const { amoFetch } = await import("@/lib/amocrm/client");
     expect((await amoFetch("/api/v4/account")).status).toBe(200);
@@ -162,14 +144,14 @@ describe("a process killed between amoCRM's answer and the commit", () => {
 
   it("or marked needs_reauth with the reason when amoCRM no longer accepts it", async () => {
     const { intentAt } = await crashChild();
-    fake.controls.revokeTokens();
+    amo.fake.controls.revokeTokens();
     const { getAccessToken, resolveDanglingRefresh } = await import("@/lib/amocrm/tokens");
     expect(await resolveDanglingRefresh({ now: new Date(intentAt.getTime() + 61_000) })).toEqual({ outcome: "failed", code: "token_revoked" });
     const row = await readConnection();
     expect(row).toMatchObject({ state: "needs_reauth", lastErrorCode: "token_revoked" });
     expect(JSON.parse(row.lastErrorDetail ?? "{}")).toMatchObject({ reason: "interrupted" });
     expect(await codeOf(getAccessToken())).toBe("needs_reauth");
-    expect(refreshCalls(fake)).toBe(2);
+    expect(refreshCalls(amo.fake)).toBe(2);
   });
 });
 
@@ -177,7 +159,7 @@ describe("npm run amocrm:refresh (scripts/amocrm-refresh.ts)", () => {
   const SCRIPT = "scripts/amocrm-refresh.ts";
 
   it("prints one line without secrets: not due, then refreshed once due", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const notDue = startNode(SCRIPT, []);
     expect((await notDue.exited).code).toBe(0);
     expect(notDue.lines).toHaveLength(1);
@@ -189,21 +171,21 @@ describe("npm run amocrm:refresh (scripts/amocrm-refresh.ts)", () => {
     expect((await due.exited).code).toBe(0);
     expect(due.lines).toHaveLength(1);
     expect(due.lines[0]).toMatch(/^amocrm:refresh ok: tokens refreshed, access token valid until \d{4}-/);
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
 
-    const issued = fake.controls.snapshot().issued;
+    const issued = amo.fake.controls.snapshot().issued;
     for (const secret of [...issued.accessTokens, ...issued.refreshTokens, issued.clientSecret]) {
       expect(due.lines.join("\n")).not.toContain(secret.slice(0, 12));
     }
   });
 
   it("exits non-zero when the connection needs re-authorization", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const { getSqlite } = await import("@/lib/db/client");
     getSqlite().exec("UPDATE connections SET state = 'needs_reauth' WHERE id = 1");
     const run = startNode(SCRIPT, []);
     expect((await run.exited).code).toBe(1);
     expect(run.lines).toEqual(["amocrm:refresh failed: the connection is needs_reauth; an admin must authorize again on /connect"]);
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
   });
 });

@@ -1,7 +1,6 @@
 // Token lifecycle (lib/amocrm/tokens.ts, client.ts, jobs.ts) against the fake amoCRM, with an explicit clock (`now`).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
 import {
   ACCOUNT_ID,
   ADMIN_EMAIL,
@@ -12,38 +11,18 @@ import {
   eventTypes,
   readConnection,
   refreshCalls,
-  resetDatabase,
   setStoredExpiry,
-  startFakeOptions,
-  useTestEnv,
+  useFakeAmoSuite,
 } from "./helpers/amo-test-env";
 
 // The route test signs in through this mock; messages come from next-intl in the app, a stub here.
 vi.mock("@/lib/auth/session", () => ({ getAdmin: vi.fn(async () => null) }));
 vi.mock("@/lib/i18n/errors", () => ({ describeError: async (code: string) => `message for ${code}` }));
 
-let fake: FakeAmo;
-let fakeUrl: string;
-
-beforeAll(async () => {
-  fake = await startFakeAmo(startFakeOptions());
-  fakeUrl = fake.url;
-  useTestEnv(fake.url);
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-beforeEach(async () => {
-  // Fresh module instances per test: a fresh getEnv() and a fresh per-host rate limiter.
-  vi.resetModules();
-  fake.controls.reset({ initial: true });
-  await resetDatabase();
-});
+const amo = useFakeAmoSuite();
 
 afterEach(() => {
-  process.env.AMOCRM_API_ORIGIN = fakeUrl;
+  process.env.AMOCRM_API_ORIGIN = amo.fake.url;
   process.env.AMOCRM_REFRESH_MARGIN_SECONDS = "900";
 });
 
@@ -61,17 +40,17 @@ async function storedExpiry(): Promise<number> {
 describe("refresh ahead of expiry", () => {
   it("uses the stored token until the margin and refreshes inside it, not before", async () => {
     const { getAccessToken } = await tokensModule();
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const connected = await readConnection();
     const expiresAt = await storedExpiry();
 
     const outside = await getAccessToken({ now: new Date(expiresAt - 901_000) });
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
     expect(outside.generation).toBe(connected.generation);
 
     const now = new Date(expiresAt - 899_000);
     const inside = await getAccessToken({ now });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     expect(inside.accessToken).not.toBe(outside.accessToken);
     expect(inside.generation).toBe(connected.generation + 1);
 
@@ -86,19 +65,19 @@ describe("refresh ahead of expiry", () => {
     expect(row.refreshLeaseOwner).toBeNull();
 
     await getAccessToken({ now });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     expect(await eventTypes()).toEqual(["credentials_saved", "connected", "token_refreshed"]);
   });
 
   it("follows AMOCRM_REFRESH_MARGIN_SECONDS", async () => {
     process.env.AMOCRM_REFRESH_MARGIN_SECONDS = "60";
     const { getAccessToken } = await tokensModule();
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const expiresAt = await storedExpiry();
     await getAccessToken({ now: new Date(expiresAt - 61_000) });
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
     await getAccessToken({ now: new Date(expiresAt - 59_000) });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
   });
 
   it("answers not_connected when there are no tokens, without calling amoCRM", async () => {
@@ -107,7 +86,7 @@ describe("refresh ahead of expiry", () => {
     expect(await codeOf(getAccessToken())).toBe("not_connected");
     expect(await codeOf(amoFetch("/api/v4/account"))).toBe("not_connected");
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("not_connected");
-    expect(fake.controls.snapshot().calls.tokenTotal).toBe(0);
+    expect(amo.fake.controls.snapshot().calls.tokenTotal).toBe(0);
   });
 });
 
@@ -128,10 +107,10 @@ describe("backoff on failures that are not the token's fault", () => {
 
   it("backs off step by step, stays degraded, keeps serving a still-valid token, and recovers", async () => {
     const { getAccessToken, refreshNow } = await tokensModule();
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const original = await readConnection();
     const expiresAt = await storedExpiry();
-    fake.controls.fault({ target: "refresh", status: 500, times: 50 });
+    amo.fake.controls.fault({ target: "refresh", status: 500, times: 50 });
 
     // Ahead of expiry a failed refresh falls back to the current token.
     let now = new Date(expiresAt - 600_000);
@@ -140,17 +119,17 @@ describe("backoff on failures that are not the token's fault", () => {
     let row = await readConnection();
     expect(row).toMatchObject({ state: "degraded", failureCount: 1, lastErrorCode: "provider_error" });
     expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 30_000));
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
 
     // During the wait: no call to amoCRM.
     await getAccessToken({ now: new Date(now.getTime() + 29_000) });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
 
     for (const [index, delay] of [120_000, 600_000, 3_600_000, 3_600_000].entries()) {
       now = row.nextRetryAt ?? now;
       await codeOf(getAccessToken({ now }));
       row = await readConnection();
-      expect(refreshCalls(fake)).toBe(index + 2);
+      expect(refreshCalls(amo.fake)).toBe(index + 2);
       expect(row.failureCount).toBe(index + 2);
       expect(row.state).toBe("degraded");
       expect((row.nextRetryAt?.getTime() ?? 0) - now.getTime()).toBe(delay);
@@ -160,14 +139,14 @@ describe("backoff on failures that are not the token's fault", () => {
     const waiting = new Date((row.nextRetryAt?.getTime() ?? 0) - 5_000);
     const error = await getAccessToken({ now: waiting }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "provider_error", retryAfterSeconds: 5 });
-    expect(refreshCalls(fake)).toBe(5);
+    expect(refreshCalls(amo.fake)).toBe(5);
 
     // The admin's "refresh now" ignores the wait but is still recorded.
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now: waiting }))).toBe("provider_error");
-    expect(refreshCalls(fake)).toBe(6);
+    expect(refreshCalls(amo.fake)).toBe(6);
     expect((await readConnection()).failureCount).toBe(6);
 
-    fake.controls.clearFaults();
+    amo.fake.controls.clearFaults();
     const recovered = await refreshNow({ actorEmail: ADMIN_EMAIL, now: waiting });
     expect(recovered.generation).toBe(original.generation + 1);
     row = await readConnection();
@@ -178,9 +157,9 @@ describe("backoff on failures that are not the token's fault", () => {
   });
 
   it("treats a malformed answer and an unreachable provider as transient", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const expiresAt = await storedExpiry();
-    fake.controls.fault({ target: "refresh", status: 200, body: { unexpected: true } });
+    amo.fake.controls.fault({ target: "refresh", status: 200, body: { unexpected: true } });
     const { getAccessToken } = await tokensModule();
     await getAccessToken({ now: new Date(expiresAt - 60_000) });
     expect(await readConnection()).toMatchObject({ state: "degraded", lastErrorCode: "malformed_response" });
@@ -195,15 +174,15 @@ describe("backoff on failures that are not the token's fault", () => {
 
   it("shows an HTML 403 block and a 402 as state error, still with backoff", async () => {
     const { refreshNow } = await tokensModule();
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const now = new Date();
-    fake.controls.fault({ target: "refresh", status: 403 });
+    amo.fake.controls.fault({ target: "refresh", status: 403 });
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("account_blocked");
     let row = await readConnection();
     expect(row).toMatchObject({ state: "error", lastErrorCode: "account_blocked" });
     expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 30_000));
 
-    fake.controls.fault({ target: "refresh", status: 402 });
+    amo.fake.controls.fault({ target: "refresh", status: 402 });
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("payment_required");
     row = await readConnection();
     expect(row).toMatchObject({ state: "error", lastErrorCode: "payment_required", failureCount: 2 });
@@ -215,30 +194,30 @@ describe("a revoked refresh token", () => {
     const { getAccessToken, refreshNow } = await tokensModule();
     const { amoFetch } = await clientModule();
     const { runKeepalive } = await jobsModule();
-    await connectThroughFake(fake);
-    fake.controls.revokeTokens();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.revokeTokens();
     await setStoredExpiry(new Date(Date.now() - 1000));
 
     expect(await codeOf(getAccessToken())).toBe("token_revoked");
     const row = await readConnection();
     expect(row).toMatchObject({ state: "needs_reauth", lastErrorCode: "token_revoked", nextRetryAt: null });
     expect(JSON.parse(row.lastErrorDetail ?? "{}")).toMatchObject({ status: 401, hint: "Token has been revoked" });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
 
     expect(await codeOf(getAccessToken())).toBe("needs_reauth");
     expect(await codeOf(amoFetch("/api/v4/account"))).toBe("needs_reauth");
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("needs_reauth");
     expect(await runKeepalive({ now: new Date(Date.now() + 30 * DAY_MS) })).toEqual({ outcome: "skipped", reason: "needs_reauth" });
-    expect(refreshCalls(fake)).toBe(1);
-    expect(fake.controls.snapshot().calls.account).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
+    expect(amo.fake.controls.snapshot().calls.account).toBe(1);
   });
 
   it("uses the newer pair when another writer stored one while amoCRM refused ours", async () => {
     const { getAccessToken } = await tokensModule();
     const { storeConnectedTokens } = await import("@/lib/db/queries/connection");
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     await setStoredExpiry(new Date(Date.now() - 1000));
-    fake.controls.fault({ target: "refresh", status: 401, hint: "Token has been revoked", delayMs: 400 });
+    amo.fake.controls.fault({ target: "refresh", status: 401, hint: "Token has been revoked", delayMs: 400 });
 
     const pending = getAccessToken();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -266,38 +245,38 @@ describe("a revoked refresh token", () => {
 describe("amoFetch", () => {
   it("refreshes once and retries once after a 401 from the API", async () => {
     const { amoFetch } = await clientModule();
-    await connectThroughFake(fake);
-    fake.controls.expireAccessTokens();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.expireAccessTokens();
     const result = await amoFetch("/api/v4/account", { schema: accountSchema });
     expect(result.data).toEqual({ id: ACCOUNT_ID, subdomain: "acoustic" });
     expect(result.status).toBe(200);
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
   });
 
   it("gives up when the retry is refused too, without a second refresh", async () => {
     const { amoFetch } = await clientModule();
-    await connectThroughFake(fake);
-    fake.controls.fault({ target: "account", status: 401, times: 2 });
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.fault({ target: "account", status: 401, times: 2 });
     expect(await codeOf(amoFetch("/api/v4/account"))).toBe("token_revoked");
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     expect((await readConnection()).state).toBe("connected");
   });
 
   it("waits out a short 429 and retries once; a long one becomes rate_limited", async () => {
     const { amoFetch } = await clientModule();
-    await connectThroughFake(fake);
-    const accountCalls = () => fake.controls.snapshot().calls.account;
+    await connectThroughFake(amo.fake);
+    const accountCalls = () => amo.fake.controls.snapshot().calls.account;
     const before = accountCalls();
 
-    fake.controls.fault({ target: "account", retryAfter: 1 });
+    amo.fake.controls.fault({ target: "account", retryAfter: 1 });
     const startedAt = Date.now();
     const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
     expect(data.id).toBe(ACCOUNT_ID);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
     expect(accountCalls() - before).toBe(2);
 
-    fake.controls.fault({ target: "account", retryAfter: 30 });
+    amo.fake.controls.fault({ target: "account", retryAfter: 30 });
     const error = await amoFetch("/api/v4/account").catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "rate_limited", retryAfterSeconds: 30 });
     expect(accountCalls() - before).toBe(3);
@@ -305,7 +284,7 @@ describe("amoFetch", () => {
 
   it("checks the body against the schema", async () => {
     const { amoFetch } = await clientModule();
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     expect(await codeOf(amoFetch("/api/v4/account", { schema: z.object({ id: z.string() }) }))).toBe("malformed_response");
   });
 });
@@ -313,8 +292,8 @@ describe("amoFetch", () => {
 describe("subdomain renamed", () => {
   it("finds the new host through api_domain, records it and retries the refresh once", async () => {
     const { amoFetch } = await clientModule();
-    await connectThroughFake(fake);
-    fake.controls.renameSubdomain("acoustic2");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.renameSubdomain("acoustic2");
     await setStoredExpiry(new Date(Date.now() - 1000));
 
     const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
@@ -323,7 +302,7 @@ describe("subdomain renamed", () => {
     expect(row).toMatchObject({ accountHost: "acoustic2.amocrm.ru", accountSubdomain: "acoustic2", state: "connected" });
     expect(await eventTypes()).toContain("account_host_changed");
 
-    const snapshot = fake.controls.snapshot();
+    const snapshot = amo.fake.controls.snapshot();
     expect(snapshot.calls.subdomainLookups).toBe(1);
     expect(snapshot.calls.tokenRefresh).toBe(2);
     const lookup = snapshot.requests.find((request) => request.path === "/oauth2/account/current/subdomain");
@@ -332,8 +311,8 @@ describe("subdomain renamed", () => {
 
   it("also recovers when the API's 401 on the old host starts it", async () => {
     const { amoFetch } = await clientModule();
-    await connectThroughFake(fake);
-    fake.controls.renameSubdomain("acoustic3");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.renameSubdomain("acoustic3");
     const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
     expect(data.subdomain).toBe("acoustic3");
     expect((await readConnection()).accountHost).toBe("acoustic3.amocrm.ru");
@@ -343,7 +322,7 @@ describe("subdomain renamed", () => {
 describe("an interrupted refresh (intent without a commit)", () => {
   async function interruptRefresh(): Promise<{ generation: number; intentAt: Date }> {
     const { getAccessToken } = await tokensModule();
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     await setStoredExpiry(new Date(Date.now() - 1000));
     const crash = () => {
       throw new Error("simulated crash after amoCRM answered");
@@ -352,7 +331,7 @@ describe("an interrupted refresh (intent without a commit)", () => {
     const row = await readConnection();
     expect(row.refreshIntentGeneration).toBe(row.generation);
     expect(row.refreshIntentAt).not.toBeNull();
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     return { generation: row.generation, intentAt: row.refreshIntentAt ?? new Date() };
   }
 
@@ -364,7 +343,7 @@ describe("an interrupted refresh (intent without a commit)", () => {
     expect(result.outcome).toBe("recovered");
     const row = await readConnection();
     expect(row).toMatchObject({ state: "connected", generation: generation + 1, refreshIntentAt: null, refreshIntentGeneration: null });
-    expect(refreshCalls(fake)).toBe(2);
+    expect(refreshCalls(amo.fake)).toBe(2);
 
     const { amoFetch } = await clientModule();
     expect((await amoFetch("/api/v4/account", { schema: accountSchema })).data.id).toBe(ACCOUNT_ID);
@@ -372,7 +351,7 @@ describe("an interrupted refresh (intent without a commit)", () => {
 
   it("ends in needs_reauth with the reason when amoCRM refuses the stored refresh token", async () => {
     const { intentAt } = await interruptRefresh();
-    fake.controls.revokeTokens();
+    amo.fake.controls.revokeTokens();
     const { resolveDanglingRefresh } = await tokensModule();
     expect(await resolveDanglingRefresh({ now: new Date(intentAt.getTime() + 61_000) })).toEqual({ outcome: "failed", code: "token_revoked" });
     const row = await readConnection();
@@ -382,13 +361,13 @@ describe("an interrupted refresh (intent without a commit)", () => {
   });
 
   it("is only cleared when the generation already moved on", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const { getSqlite } = await import("@/lib/db/client");
     getSqlite().prepare("UPDATE connections SET refresh_intent_generation = generation - 1, refresh_intent_at = ? WHERE id = 1").run(Date.now() - 120_000);
     const { resolveDanglingRefresh } = await tokensModule();
     expect(await resolveDanglingRefresh()).toEqual({ outcome: "stale_cleared" });
     expect((await readConnection()).refreshIntentAt).toBeNull();
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
   });
 });
 
@@ -419,27 +398,27 @@ describe("keep-alive", () => {
   it("refreshes once the last refresh is older than the keep-alive period, not before", async () => {
     const { runKeepalive } = await jobsModule();
     const connectedAt = new Date();
-    await connectThroughFake(fake, connectedAt);
+    await connectThroughFake(amo.fake, connectedAt);
     const dueAt = connectedAt.getTime() + 7 * DAY_MS;
 
     expect(await runKeepalive({ now: new Date(dueAt - 60_000) })).toEqual({ outcome: "not_due", nextAt: new Date(dueAt) });
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
 
     const now = new Date(dueAt);
     expect((await runKeepalive({ now })).outcome).toBe("refreshed");
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     expect((await readConnection()).lastRefreshAt).toEqual(now);
     expect(await runKeepalive({ now })).toEqual({ outcome: "not_due", nextAt: new Date(dueAt + 7 * DAY_MS) });
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
   });
 
   it("runs in one process at a time: a lease held elsewhere makes the run busy", async () => {
     const { runKeepalive } = await jobsModule();
     const { acquireLease } = await import("@/lib/db/queries/tokens");
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     expect(acquireLease({ name: "amocrm-keepalive", owner: "another-process", now: new Date(), ttlMs: 60_000 })).toBe(true);
     expect(await runKeepalive({ now: new Date(Date.now() + 8 * DAY_MS) })).toEqual({ outcome: "busy" });
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
   });
 
   it("startBackgroundJobs resolves a dangling intent at start and never throws", async () => {
@@ -449,7 +428,7 @@ describe("keep-alive", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     jobs.stopBackgroundJobs();
 
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const { getSqlite } = await import("@/lib/db/client");
     getSqlite().prepare("UPDATE connections SET refresh_intent_generation = generation, refresh_intent_at = ? WHERE id = 1").run(Date.now() - 120_000);
     const before = (await readConnection()).generation;
@@ -460,7 +439,7 @@ describe("keep-alive", () => {
       jobs.stopBackgroundJobs();
     }
     expect((await readConnection()).refreshIntentAt).toBeNull();
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
   });
 });
 
@@ -481,22 +460,22 @@ describe("POST /api/amocrm/refresh", () => {
   }
 
   it("answers 401 without a session and 403 from another origin", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     expect(await post()).toMatchObject({ status: 401, body: { ok: false, error: { code: "unauthorized" } } });
     await signIn();
     expect(await post("https://evil.example")).toMatchObject({ status: 403, body: { ok: false, error: { code: "origin_mismatch" } } });
     expect(await post(null)).toMatchObject({ status: 403 });
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
   });
 
   it("refreshes now and answers the new expiry", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     await signIn();
     const { status, body } = await post();
     expect(status).toBe(200);
     expect(body.ok).toBe(true);
     expect(body.accessTokenExpiresAt).toBe((await readConnection()).accessTokenExpiresAt?.toISOString());
-    expect(refreshCalls(fake)).toBe(1);
+    expect(refreshCalls(amo.fake)).toBe(1);
     const { listEvents } = await import("@/lib/db/queries/connection");
     expect(listEvents({ limit: 1 })[0]).toMatchObject({ type: "token_refreshed", actor: "admin", actorEmail: ADMIN_EMAIL });
   });
@@ -505,20 +484,20 @@ describe("POST /api/amocrm/refresh", () => {
     await signIn();
     expect(await post()).toMatchObject({ status: 409, body: { error: { code: "not_connected", message: "message for not_connected" } } });
 
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     const { getSqlite } = await import("@/lib/db/client");
     getSqlite().exec("UPDATE connections SET state = 'needs_reauth' WHERE id = 1");
     expect(await post()).toMatchObject({ status: 409, body: { error: { code: "needs_reauth" } } });
 
     getSqlite().exec("UPDATE connections SET state = 'connected', mode = 'long_lived', refresh_token_enc = NULL WHERE id = 1");
     expect(await post()).toMatchObject({ status: 422, body: { error: { code: "long_lived_no_refresh" } } });
-    expect(refreshCalls(fake)).toBe(0);
+    expect(refreshCalls(amo.fake)).toBe(0);
   });
 
   it("answers a provider failure as JSON with its status", async () => {
-    await connectThroughFake(fake);
+    await connectThroughFake(amo.fake);
     await signIn();
-    fake.controls.fault({ target: "refresh", status: 503 });
+    amo.fake.controls.fault({ target: "refresh", status: 503 });
     expect(await post()).toMatchObject({ status: 502, body: { ok: false, error: { code: "provider_error" } } });
   });
 });

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { FakeAmo } from "../../fake-amocrm/server";
+import { afterAll, beforeAll, beforeEach, vi } from "vitest";
+import { startFakeAmo, type FakeAmo } from "../../fake-amocrm/server";
 
 export const CLIENT_ID = "2912780f-a1e4-4d5d-a069-ee01422d8bef";
 export const CLIENT_SECRET = "PZp1wm7VpAUBvpTzADj4CRHjmuvRR4PwVS7EqVxxxNvpMglIWK8uy6KWSgxxvdjY";
@@ -42,6 +43,28 @@ export function useTestEnv(fakeUrl: string, extra: Record<string, string> = {}):
 
 export function startFakeOptions() {
   return { quiet: true, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
+}
+
+/**
+ * The life of a token-lifecycle test file: one fake amoCRM and one temp env for the file; before each test, fresh
+ * module instances (a fresh getEnv() and per-host rate limiter), the fake back to its start and empty tables.
+ * Call at the top of the file; `fake` is set once the file's tests start.
+ */
+export function useFakeAmoSuite(): { fake: FakeAmo } {
+  const suite = {} as { fake: FakeAmo };
+  beforeAll(async () => {
+    suite.fake = await startFakeAmo(startFakeOptions());
+    useTestEnv(suite.fake.url);
+  });
+  afterAll(async () => {
+    await suite.fake.close();
+  });
+  beforeEach(async () => {
+    vi.resetModules();
+    suite.fake.controls.reset({ initial: true });
+    await resetDatabase();
+  });
+  return suite;
 }
 
 /** Empties the tables the token lifecycle writes, so each test starts from "nothing configured". */
