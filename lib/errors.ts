@@ -1,3 +1,4 @@
+import { DecryptionError } from "@/lib/crypto/secrets";
 import { ERROR_CODES, type ErrorCode } from "@/lib/error-codes";
 
 /**
@@ -21,4 +22,11 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** AppErrors as they are; a secret no configured key opens becomes encryption_key_mismatch; anything else null. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof DecryptionError) return new AppError("encryption_key_mismatch");
+  return null;
 }

@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { TroubleshootingLink } from "@/components/guide/troubleshooting-link";
 import type { ErrorCode } from "@/lib/error-codes";
 import { describeError } from "@/lib/i18n/errors";
 
@@ -18,9 +19,9 @@ export async function ErrorExplanation({
     <div role="alert" data-error-code={code} className={`rounded-lg border px-4 py-3 text-sm ${colors}`}>
       <p>{message}</p>
       <p className="mt-2">
-        <a href={`/guide/troubleshooting#${code}`} className="font-medium underline">
+        <TroubleshootingLink code={code} className="font-medium underline">
           {t("howToFix")}
-        </a>
+        </TroubleshootingLink>
       </p>
     </div>
   );

@@ -11,7 +11,7 @@ import {
 } from "@/lib/db/queries/connection";
 import type { Admin } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, toAppError } from "@/lib/errors";
 import type { ErrorCode } from "@/lib/error-codes";
 import { exchangeCode, fetchAccount, type AmoAccount } from "./oauth";
 import { validateReferer } from "./platform";
@@ -128,8 +128,8 @@ async function exchangeAfterState({
     console.info(`[amocrm] connected to ${account.host}`);
     return { ok: true };
   } catch (error) {
-    if (error instanceof AppError) return fail(error.code, { ...error.detail, host: account.host });
-    if (error instanceof Error && error.name === "DecryptionError") return fail("encryption_key_mismatch");
-    throw error;
+    const appError = toAppError(error);
+    if (!appError) throw error;
+    return fail(appError.code, { ...appError.detail, host: account.host });
   }
 }

@@ -56,12 +56,15 @@ export function credentialsSchema({ hasSavedSecret, platform }: { hasSavedSecret
     }));
 }
 
-/** Reads the form's fields as strings; a missing or non-text field becomes "" (file uploads included). */
+/** A form field as a string; a missing or non-text field (a file upload included) becomes "". */
+export function formText(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/** Reads the credentials form's fields as strings. */
 export function credentialsInput(formData: FormData) {
-  const text = (name: string) => {
-    const value = formData.get(name);
-    return typeof value === "string" ? value : "";
-  };
+  const text = (name: string) => formText(formData, name);
   return {
     platform: text("platform"),
     clientId: text("clientId"),

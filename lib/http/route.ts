@@ -1,9 +1,8 @@
 import "server-only";
 import { getAdmin } from "@/lib/auth/session";
-import { DecryptionError } from "@/lib/crypto/secrets";
 import type { Admin } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, toAppError } from "@/lib/errors";
 import { ERROR_CODES, type ErrorCode } from "@/lib/error-codes";
 import { describeError } from "@/lib/i18n/errors";
 
@@ -15,6 +14,13 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
 }
 
+/** 303 See Other, never cached, optionally setting one cookie: the browser-facing OAuth routes answer with it. */
+export function seeOther(location: string | URL, setCookie?: string): Response {
+  const headers = new Headers({ Location: String(location), "Cache-Control": "no-store" });
+  if (setCookie) headers.append("Set-Cookie", setCookie);
+  return new Response(null, { status: 303, headers });
+}
+
 export async function jsonError(error: unknown): Promise<Response> {
   const appError = toAppError(error);
   if (!appError) console.error(`[api] unexpected error: ${error instanceof Error ? error.name : typeof error}`);
@@ -24,13 +30,6 @@ export async function jsonError(error: unknown): Promise<Response> {
   if (appError?.retryAfterSeconds) headers["Retry-After"] = String(appError.retryAfterSeconds);
   const message = await describeError(code, { ...appError?.detail, retryAfterSeconds: appError?.retryAfterSeconds ?? 0 });
   return json({ ok: false, error: { code, message } }, status, headers);
-}
-
-/** AppErrors as they are; a secret no configured key opens becomes encryption_key_mismatch; anything else null. */
-export function toAppError(error: unknown): AppError | null {
-  if (error instanceof AppError) return error;
-  if (error instanceof DecryptionError) return new AppError("encryption_key_mismatch");
-  return null;
 }
 
 export function errorStatus(code: ErrorCode): number {

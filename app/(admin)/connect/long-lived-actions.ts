@@ -4,9 +4,10 @@ import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { connectLongLivedToken } from "@/lib/amocrm/long-lived";
+import { formText } from "@/lib/amocrm/credentials";
 import { longLivedSchema } from "@/lib/amocrm/long-lived-input";
 import { requireAdmin } from "@/lib/auth/session";
-import { toAppError } from "@/lib/http/route";
+import { toAppError } from "@/lib/errors";
 import { describeError } from "@/lib/i18n/errors";
 
 export type LongLivedFormState = {
@@ -19,10 +20,7 @@ export type LongLivedFormState = {
 export async function connectLongLivedAction(_prev: LongLivedFormState, formData: FormData): Promise<LongLivedFormState> {
   const admin = await requireAdmin();
   const t = await getTranslations("connect");
-  const text = (name: string) => {
-    const value = formData.get(name);
-    return typeof value === "string" ? value : "";
-  };
+  const text = (name: string) => formText(formData, name);
   // Field names differ from the credentials form's, so each name on /connect belongs to one input.
   const input = { platform: text("longLivedPlatform"), accountHost: text("longLivedAccountDomain"), token: text("longLivedToken") };
   const values = { platform: input.platform, accountDomain: input.accountHost.slice(0, 512) };

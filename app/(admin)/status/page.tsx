@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { ErrorExplanation } from "@/components/amocrm/error-explanation";
+import { TroubleshootingLink } from "@/components/guide/troubleshooting-link";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -31,6 +32,10 @@ const EVENT_TYPES = {
   test_ok: true,
   test_failed: true,
 } as const;
+
+function isNamedEvent(type: string): type is keyof typeof EVENT_TYPES {
+  return Object.hasOwn(EVENT_TYPES, type);
+}
 
 export const dynamic = "force-dynamic";
 
@@ -72,11 +77,11 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
   const hasTokens = status.accessTokenExpiresAt !== null;
   const hasCredentials = status.clientId !== null && status.hasClientSecret;
   const queryError = typeof params.error === "string" && isErrorCode(params.error) ? params.error : null;
-  const storedError = status.lastError && isErrorCode(status.lastError.code) ? status.lastError : null;
+  const lastErrorCode = status.lastError?.code;
+  const storedError =
+    status.lastError && lastErrorCode && isErrorCode(lastErrorCode) ? { ...status.lastError, code: lastErrorCode } : null;
   const connection = getConnection();
   const longLivedExpiring = connection ? longLivedExpiryWarning(connection, now) : false;
-  const eventType = (type: string) => t(`events.types.${type}` as Parameters<typeof t>[0], { default: type } as never);
-  const knownEventTypes = new Set(Object.keys(EVENT_TYPES));
 
   return (
     <div className="space-y-6">
@@ -101,7 +106,7 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
         {storedError && !queryError && (
           <div className="mt-4">
             <h2 className="mb-2 text-sm font-semibold text-slate-800">{t("lastError")}</h2>
-            <ErrorExplanation code={storedError.code as never} detail={storedError.detail} tone={status.state === "degraded" ? "warning" : "error"} />
+            <ErrorExplanation code={storedError.code} detail={storedError.detail} tone={status.state === "degraded" ? "warning" : "error"} />
           </div>
         )}
         <dl className="mt-4 divide-y divide-slate-100">
@@ -182,13 +187,13 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
               return (
                 <li key={event.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 py-2 text-sm">
                   <span className="text-slate-900">
-                    {knownEventTypes.has(event.type) ? eventType(event.type) : t("events.types.other")}
+                    {t(`events.types.${isNamedEvent(event.type) ? event.type : "other"}`)}
                     {details.code && isErrorCode(details.code) && (
                       <>
                         {" · "}
-                        <a href={`/guide/troubleshooting#${details.code}`} className="font-mono text-xs text-sky-800 underline">
+                        <TroubleshootingLink code={details.code} className="font-mono text-xs text-sky-800 underline">
                           {details.code}
-                        </a>
+                        </TroubleshootingLink>
                       </>
                     )}
                   </span>

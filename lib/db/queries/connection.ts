@@ -375,7 +375,6 @@ export function forgetTokens(
       lastErrorAt: input.code ? now : null,
       updatedAt: now,
       updatedBy: input.actorEmail ?? null,
-      generation: sql`${connections.generation} + 1` as unknown as number,
     };
     if (input.forgetCredentials) {
       Object.assign(values, {
@@ -396,7 +395,7 @@ export function forgetTokens(
         lastCheckLatencyMs: null,
       });
     }
-    tx.update(connections).set(values).where(eq(connections.id, CONNECTION_ID)).run();
+    tx.update(connections).set({ ...values, generation: sql`${connections.generation} + 1` }).where(eq(connections.id, CONNECTION_ID)).run();
     insertEvent(tx, { type: input.eventType, actor: input.actor, actorEmail: input.actorEmail, at: now, details: { forgetCredentials: input.forgetCredentials } });
   });
 }

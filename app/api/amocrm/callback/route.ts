@@ -11,14 +11,9 @@ import {
 import { getAdmin } from "@/lib/auth/session";
 import { addEvent, consumeOauthState } from "@/lib/db/queries/connection";
 import { getEnv } from "@/lib/env";
+import { seeOther } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
-
-function redirect(location: string, setCookie?: string): Response {
-  const headers = new Headers({ Location: location, "Cache-Control": "no-store" });
-  if (setCookie) headers.append("Set-Cookie", setCookie);
-  return new Response(null, { status: 303, headers });
-}
 
 export async function GET(request: Request) {
   // Redirects go to APP_URL, never to the Host the request claims (the customer's "sent to localhost" bug).
@@ -28,7 +23,7 @@ export async function GET(request: Request) {
   const params = resuming ? openPendingCallback((await cookies()).get(PENDING_COOKIE)?.value) : url.searchParams;
   const clearPending = resuming ? pendingCookieHeader(null) : undefined;
   const query = params ? parseCallbackQuery(params) : null;
-  if (!query) return redirect(`${appUrl}/status?error=${resuming ? "state_expired" : "invalid_callback"}`, clearPending);
+  if (!query) return seeOther(`${appUrl}/status?error=${resuming ? "state_expired" : "invalid_callback"}`, clearPending);
 
   const admin = await getAdmin();
   if (query.error) {
@@ -37,15 +32,15 @@ export async function GET(request: Request) {
     if (admin && query.state && consumeOauthState({ state: query.state, adminId: admin.id }).ok) {
       addEvent({ type: "authorization_denied", actor: "amocrm", details: { error: query.error === "access_denied" ? "access_denied" : "other" } });
     }
-    return redirect(`${appUrl}/status?error=access_denied`, clearPending);
+    return seeOther(`${appUrl}/status?error=access_denied`, clearPending);
   }
 
   if (!admin) {
     // The session ran out during consent: park the callback, sign in, then resume it here.
     const login = `${appUrl}/login?callbackUrl=${encodeURIComponent(RESUME_PATH)}`;
-    return redirect(login, pendingCookieHeader(sealPendingCallback(params?.toString() ?? "")));
+    return seeOther(login, pendingCookieHeader(sealPendingCallback(params?.toString() ?? "")));
   }
 
   const outcome = await completeAuthorization({ query, admin });
-  return redirect(outcome.ok ? `${appUrl}/status?connected=1` : `${appUrl}/status?error=${outcome.code}`, clearPending);
+  return seeOther(outcome.ok ? `${appUrl}/status?connected=1` : `${appUrl}/status?error=${outcome.code}`, clearPending);
 }

@@ -2,7 +2,8 @@
 import { amoFetch } from "@/lib/amocrm/client";
 import { accountSchema } from "@/lib/amocrm/oauth";
 import { addEvent, getConnection, recordCheck } from "@/lib/db/queries/connection";
-import { json, toAppError, withAdminRoute } from "@/lib/http/route";
+import { toAppError } from "@/lib/errors";
+import { json, withAdminRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
