@@ -31,7 +31,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
             password: credentials.password,
             address: clientAddress(request),
           });
-          if (result.ok) return { id: String(result.admin.id), email: result.admin.email };
+          if (result.ok) return { id: String(result.admin.id), email: result.admin.email, sessionId: result.sessionId };
           if (result.retryAfterSeconds) throw new ThrottledSignin(result.retryAfterSeconds);
           return null;
         },
@@ -39,11 +39,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user?.id) token.adminId = user.id;
+        if (user?.id) {
+          token.adminId = user.id;
+          token.sessionId = user.sessionId;
+        }
         return token;
       },
       session({ session, token }) {
         if (typeof token.adminId === "string") session.user.id = token.adminId;
+        if (typeof token.sessionId === "string") session.sessionId = token.sessionId;
         return session;
       },
     },

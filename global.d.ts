@@ -7,3 +7,20 @@ declare module "next-intl" {
     Messages: Messages;
   }
 }
+
+declare module "next-auth" {
+  interface User {
+    /** The server-side session this sign-in created (lib/db/queries/admins.ts createAdminSession). */
+    sessionId?: string;
+  }
+  interface Session {
+    sessionId?: string;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    adminId?: string;
+    sessionId?: string;
+  }
+}

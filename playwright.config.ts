@@ -13,9 +13,11 @@ function once(name: string, make: () => string): string {
   return process.env[name];
 }
 
-const APP_PORT = 3101;
-const SETUP_APP_PORT = 3102;
-const FAKE_PORT = 4110;
+// E2E_PORT_OFFSET moves all three ports, so two checkouts on one machine can run the suite side by side.
+const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+const APP_PORT = 3101 + PORT_OFFSET;
+const SETUP_APP_PORT = 3102 + PORT_OFFSET;
+const FAKE_PORT = 4110 + PORT_OFFSET;
 const runDir = once("E2E_RUN_DIR", () => {
   const dir = path.resolve("tests/.artifacts", `run-${Date.now()}`);
   fs.mkdirSync(dir, { recursive: true });

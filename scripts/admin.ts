@@ -5,7 +5,7 @@ import readline from "node:readline";
 import { Writable } from "node:stream";
 import { z } from "zod";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { createAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/queries/admins";
+import { createAdmin, deleteAdminSessions, findAdminByEmail, updateAdminPassword } from "@/lib/db/queries/admins";
 
 const USAGE = "Usage: npm run admin -- add <email>\n       npm run admin -- reset-password <email>";
 
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   if ((command !== "add" && command !== "reset-password") || !rawEmail || rest.length > 0) fail(USAGE);
   const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse(rawEmail);
   if (!email.success) fail(`Not an email address: ${rawEmail}`);
-  const exists = findAdminByEmail(email.data) !== undefined;
+  const existing = findAdminByEmail(email.data);
+  const exists = existing !== undefined;
   if (command === "add" && exists) fail(`An admin with the email ${email.data} already exists. Use reset-password.`);
   if (command === "reset-password" && !exists) fail(`No admin has the email ${email.data}. Use add.`);
 
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
     console.log(`Admin ${email.data} created.`);
   } else {
     updateAdminPassword({ email: email.data, passwordHash });
-    console.log(`Password of ${email.data} changed.`);
+    // Whoever knew the old password must not stay signed in.
+    if (existing) deleteAdminSessions({ adminId: existing.id });
+    console.log(`Password of ${email.data} changed; every session of this admin is signed out.`);
   }
 }
 

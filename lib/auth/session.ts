@@ -1,15 +1,25 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { auth } from "@/auth";
-import { findAdminById } from "@/lib/db/queries/admins";
+import { deleteAdminSession, findAdminBySession } from "@/lib/db/queries/admins";
 import type { Admin } from "@/lib/db/schema";
 
-/** The signed-in admin, re-read from the database (a deleted admin's cookie stops working), or null. */
+/**
+ * The signed-in admin, re-read from the database, or null. The cookie must name a session that is still recorded:
+ * after sign-out (or a deleted admin) it opens nothing, even when a late response sets the old cookie again.
+ */
 export async function getAdmin(): Promise<Admin | null> {
   const session = await auth();
   const id = Number(session?.user?.id);
-  if (!Number.isSafeInteger(id)) return null;
-  return findAdminById(id) ?? null;
+  const sessionId = session?.sessionId;
+  if (!Number.isSafeInteger(id) || typeof sessionId !== "string") return null;
+  return findAdminBySession({ adminId: id, sessionId }) ?? null;
+}
+
+/** Forgets the current session on the server, so its cookie stops working wherever a copy of it still exists. */
+export async function endSession(): Promise<void> {
+  const sessionId = (await auth())?.sessionId;
+  if (typeof sessionId === "string") deleteAdminSession({ sessionId });
 }
 
 /** For pages and server actions: the admin, or a redirect to the sign-in page. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { findAdminByEmail, recordSignIn } from "@/lib/db/queries/admins";
+import { createAdminSession, findAdminByEmail, recordSignIn } from "@/lib/db/queries/admins";
 import type { Admin } from "@/lib/db/schema";
 import { getDummyHash, verifyPassword } from "./password";
 import { checkThrottle, clearFailures, recordFailure } from "./throttle";
@@ -10,7 +10,7 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export type SignInResult = { ok: true; admin: Admin } | { ok: false; retryAfterSeconds?: number };
+export type SignInResult = { ok: true; admin: Admin; sessionId: string } | { ok: false; retryAfterSeconds?: number };
 
 /**
  * Checks an email and password. A wrong email and a wrong password cost the same work and give the same answer;
@@ -34,7 +34,7 @@ export async function authenticateAdmin(input: {
   if (admin && valid && parsed.success) {
     clearFailures({ email, address: input.address });
     recordSignIn({ adminId: admin.id, at: now });
-    return { ok: true, admin };
+    return { ok: true, admin, sessionId: createAdminSession({ adminId: admin.id, now }) };
   }
   const after = recordFailure({ email, address: input.address, now });
   return after.blocked ? { ok: false, retryAfterSeconds: after.retryAfterSeconds } : { ok: false };

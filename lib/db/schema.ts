@@ -17,6 +17,23 @@ export const admins = sqliteTable("admins", {
 export type Admin = typeof admins.$inferSelect;
 export type NewAdmin = typeof admins.$inferInsert;
 
+/**
+ * Signed-in sessions. The session cookie is a self-contained JWT, which alone could not be taken back: it names one
+ * of these rows, and a cookie whose row is gone (signed out) no longer opens any page, even if a request that was
+ * in flight during the sign-out brings the cookie back to the browser. Only the SHA-256 of the session id is kept.
+ */
+export const adminSessions = sqliteTable(
+  "admin_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    adminId: integer("admin_id")
+      .notNull()
+      .references(() => admins.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (table) => [index("admin_sessions_admin_idx").on(table.adminId)],
+);
+
 /** One-time links that let the first admin choose an email and password. Only the SHA-256 of the token is kept. */
 export const setupTokens = sqliteTable("setup_tokens", {
   id: integer("id").primaryKey({ autoIncrement: true }),

@@ -55,6 +55,37 @@ describe("setup tokens", () => {
   });
 });
 
+describe("sessions", () => {
+  it("a sign-in records a session that opens the admin until it is ended, and stores only its hash", async () => {
+    admins.createAdmin({ email: "session@example.com", passwordHash: await hashPassword("session-pass") });
+    const result = await authenticateAdmin({ email: "session@example.com", password: "session-pass", address: "10.9.0.1" });
+    if (!result.ok) throw new Error("sign-in failed");
+    const { admin, sessionId } = result;
+    expect(admins.findAdminBySession({ adminId: admin.id, sessionId })?.email).toBe("session@example.com");
+    // Another admin's id with this session, or a made-up session, opens nothing.
+    expect(admins.findAdminBySession({ adminId: admin.id + 1000, sessionId })).toBeUndefined();
+    expect(admins.findAdminBySession({ adminId: admin.id, sessionId: `${sessionId}x` })).toBeUndefined();
+    const { getSqlite } = await import("@/lib/db/client");
+    const stored = getSqlite().prepare("select id_hash from admin_sessions").all() as Array<{ id_hash: string }>;
+    expect(stored.some((row) => row.id_hash.includes(sessionId))).toBe(false);
+
+    admins.deleteAdminSession({ sessionId });
+    expect(admins.findAdminBySession({ adminId: admin.id, sessionId })).toBeUndefined();
+  });
+
+  it("ending every session of an admin (password reset) leaves other admins signed in", async () => {
+    const first = admins.createAdmin({ email: "one@example.com", passwordHash: "h" });
+    const second = admins.createAdmin({ email: "two@example.com", passwordHash: "h" });
+    const a = admins.createAdminSession({ adminId: first.id });
+    const b = admins.createAdminSession({ adminId: first.id });
+    const c = admins.createAdminSession({ adminId: second.id });
+    admins.deleteAdminSessions({ adminId: first.id });
+    expect(admins.findAdminBySession({ adminId: first.id, sessionId: a })).toBeUndefined();
+    expect(admins.findAdminBySession({ adminId: first.id, sessionId: b })).toBeUndefined();
+    expect(admins.findAdminBySession({ adminId: second.id, sessionId: c })?.email).toBe("two@example.com");
+  });
+});
+
 describe("sign-in", () => {
   it("accepts the right credentials, trimming and lower-casing the email", async () => {
     admins.createAdmin({ email: "owner@example.com", passwordHash: await hashPassword("s3cret-pass") });

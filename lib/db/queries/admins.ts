@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { admins, setupTokens, type Admin } from "@/lib/db/schema";
+import { adminSessions, admins, setupTokens, type Admin } from "@/lib/db/schema";
 
 export function countAdmins(): number {
   return getDb().select({ n: count() }).from(admins).get()?.n ?? 0;
@@ -22,6 +22,32 @@ export function createAdmin({ email, passwordHash }: { email: string; passwordHa
 
 export function updateAdminPassword({ email, passwordHash }: { email: string; passwordHash: string }): boolean {
   return getDb().update(admins).set({ passwordHash }).where(eq(admins.email, email)).run().changes === 1;
+}
+
+/** Records a sign-in as a new session; the returned id goes into the session cookie, only its hash is stored. */
+export function createAdminSession({ adminId, now = new Date() }: { adminId: number; now?: Date }): string {
+  const sessionId = randomBytes(32).toString("base64url");
+  getDb().insert(adminSessions).values({ idHash: hashToken(sessionId), adminId, createdAt: now }).run();
+  return sessionId;
+}
+
+/** The admin a live session belongs to: both must still exist (a signed-out session or a deleted admin is none). */
+export function findAdminBySession({ adminId, sessionId }: { adminId: number; sessionId: string }): Admin | undefined {
+  return getDb()
+    .select({ admin: admins })
+    .from(adminSessions)
+    .innerJoin(admins, eq(admins.id, adminSessions.adminId))
+    .where(and(eq(adminSessions.idHash, hashToken(sessionId)), eq(adminSessions.adminId, adminId)))
+    .get()?.admin;
+}
+
+export function deleteAdminSession({ sessionId }: { sessionId: string }): void {
+  getDb().delete(adminSessions).where(eq(adminSessions.idHash, hashToken(sessionId))).run();
+}
+
+/** Signs an admin out everywhere (a password reset must not leave an old session working). */
+export function deleteAdminSessions({ adminId }: { adminId: number }): void {
+  getDb().delete(adminSessions).where(eq(adminSessions.adminId, adminId)).run();
 }
 
 export function recordSignIn({ adminId, at }: { adminId: number; at: Date }): void {
