@@ -1,6 +1,6 @@
 // Dev/e2e entry point: `tsx tests/fake-amocrm/cli.ts` (Playwright runs it as a webServer).
 // No top-level await: package.json has no "type": "module", so tsx may load this as CJS.
-import { startFakeAmo, type FakeAmoOptions, type Platform } from "./server";
+import { startFakeAmo, UTM_FIELD_CODES, type FakeAmoOptions, type Platform, type UtmFieldCode } from "./server";
 
 function envInt(name: string): number | undefined {
   const raw = process.env[name];
@@ -22,6 +22,19 @@ function envPlatform(): Platform | undefined {
   return raw;
 }
 
+/** FAKE_AMOCRM_UTM_FIELDS: "none", or a comma list of UTM_FIELD_CODES; unset keeps the default six. */
+function envUtmFields(): UtmFieldCode[] | undefined {
+  const raw = envString("FAKE_AMOCRM_UTM_FIELDS");
+  if (raw === undefined) return undefined;
+  if (raw.trim().toLowerCase() === "none") return [];
+  const codes = raw.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const unknown = codes.filter((c) => !(UTM_FIELD_CODES as readonly string[]).includes(c));
+  if (unknown.length > 0) {
+    throw new Error(`FAKE_AMOCRM_UTM_FIELDS: unknown ${unknown.join(", ")}; use "none" or some of ${UTM_FIELD_CODES.join(", ")}`);
+  }
+  return codes as UtmFieldCode[];
+}
+
 async function main(): Promise<void> {
   const opts: FakeAmoOptions = {
     port: envInt("FAKE_AMOCRM_PORT") ?? 4010,
@@ -36,6 +49,8 @@ async function main(): Promise<void> {
     accountName: envString("FAKE_AMOCRM_ACCOUNT_NAME"),
     autoAllow: process.env["FAKE_AMOCRM_AUTO_ALLOW"] === "1",
     quiet: process.env["FAKE_AMOCRM_QUIET"] === "1",
+    rateLimitEnabled: process.env["FAKE_AMOCRM_RATE_LIMIT"] !== "0",
+    leadUtmFields: envUtmFields(),
   };
   const fake = await startFakeAmo(opts);
   const config = fake.controls.config;
@@ -49,10 +64,20 @@ async function main(): Promise<void> {
       `  Redirect URI:  ${config.redirectUri}`,
       `  Account:       ${config.accountName} (${config.subdomain}.${config.platform}, id ${config.accountId})`,
       `  Auto-allow:    ${config.autoAllow ? "on" : "off"}`,
+      `  Rate limit:    ${config.rateLimitEnabled ? `${config.rateLimitPerSecond} per second on /api/v4, then 429; ${config.rateLimitBlockAfter} 429s in a minute block for ${config.rateLimitBlockSeconds} s (403)` : "off"}`,
+      `  UTM fields:    ${config.leadUtmFields.length > 0 ? config.leadUtmFields.join(", ") : "none"}`,
       "",
       "Start the app with:",
       `  AMOCRM_OAUTH_URL=${fake.url}/oauth`,
       `  AMOCRM_API_ORIGIN=${fake.url}`,
+      "",
+      "Every lead and note it receives prints a line below ([fake-amocrm] lead #… created …).",
+      `  Leads received:  curl ${fake.url}/__control/leads`,
+      `  Forget them:     curl -X POST ${fake.url}/__control/leads/reset`,
+      `  Lift a block:    curl -X POST ${fake.url}/__control/unblock`,
+      `  Inject a fault:  curl -X POST ${fake.url}/__control/fault -H 'Content-Type: application/json' -d '{"target":"leads_complex","status":503,"html":true}'`,
+      "Options (env): FAKE_AMOCRM_PORT, FAKE_AMOCRM_AUTO_ALLOW=1, FAKE_AMOCRM_RATE_LIMIT=0,",
+      `  FAKE_AMOCRM_UTM_FIELDS=none|${UTM_FIELD_CODES.slice(0, 2).join(",")},…, FAKE_AMOCRM_QUIET=1 (see tests/fake-amocrm/README.md)`,
       "",
     ].join("\n"),
   );

@@ -2,6 +2,7 @@
 // small helpers derived from it (hosts, referer, platform ids).
 import { randomInt } from "node:crypto";
 import { z } from "zod";
+import { FAULT_TARGETS, type FaultTarget } from "./faults";
 
 export type Platform = "amocrm.ru" | "kommo.com";
 
@@ -29,7 +30,38 @@ export interface FakeConfig {
   responseDelayMs: number;
   /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
   renamedHostApiStatus: 401 | 404;
+  /** Meter /api/v4 calls (contract §4.1, §11.7); false switches the limit and the block off. */
+  rateLimitEnabled: boolean;
+  /** Calls allowed in any sliding 1-second window; the next one is a 429. */
+  rateLimitPerSecond: number;
+  /** `retry_after` in the 429 body and the Retry-After header (Kommo's example says 300; unknown in reality). */
+  rateLimitRetryAfterSeconds: number;
+  /** This many 429s within a minute block the account (HTML 403); 0 never blocks. */
+  rateLimitBlockAfter: number;
+  /** How long a block lasts, on the fake clock. */
+  rateLimitBlockSeconds: number;
+  /** Extra delay before the answer of every request of a fault target (e.g. `{"leads_complex": 2000}`). */
+  endpointDelayMs: Partial<Record<FaultTarget, number>>;
+  /** Codes of the account's UTM (`tracking_data`) lead fields; [] is an account without them (§11.4). */
+  leadUtmFields: UtmFieldCode[];
+  /** Duplicate control (§11.1): a lead whose contact's phone or email matches an earlier lead is merged into it. */
+  duplicateControl: boolean;
+  /** A complex item with a string value containing one of these is refused with a 400 (a "bad data" switch). */
+  refuseLeadsContaining: string[];
 }
+
+/** Tracking fields the fake knows; their ids are fixed so tests can address them by id too. */
+export const UTM_FIELD_CODES = [
+  "UTM_SOURCE",
+  "UTM_MEDIUM",
+  "UTM_CAMPAIGN",
+  "UTM_CONTENT",
+  "UTM_TERM",
+  "UTM_REFERRER",
+  "GCLID",
+  "YCLID",
+] as const;
+export type UtmFieldCode = (typeof UTM_FIELD_CODES)[number];
 
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -55,6 +87,15 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   oldAccessTokenValidAfterRefresh: false,
   responseDelayMs: 0,
   renamedHostApiStatus: 401,
+  rateLimitEnabled: true,
+  rateLimitPerSecond: 7,
+  rateLimitRetryAfterSeconds: 1,
+  rateLimitBlockAfter: 10,
+  rateLimitBlockSeconds: 900,
+  endpointDelayMs: {},
+  leadUtmFields: ["UTM_SOURCE", "UTM_MEDIUM", "UTM_CAMPAIGN", "UTM_CONTENT", "UTM_TERM", "UTM_REFERRER"],
+  duplicateControl: false,
+  refuseLeadsContaining: [],
 };
 
 export const subdomainSchema = z
@@ -79,6 +120,15 @@ export const configPatchSchema = z.strictObject({
   oldAccessTokenValidAfterRefresh: z.boolean().optional(),
   responseDelayMs: z.number().int().min(0).optional(),
   renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
+  rateLimitEnabled: z.boolean().optional(),
+  rateLimitPerSecond: z.number().int().min(1).optional(),
+  rateLimitRetryAfterSeconds: z.number().int().min(0).optional(),
+  rateLimitBlockAfter: z.number().int().min(0).optional(),
+  rateLimitBlockSeconds: z.number().min(0).optional(),
+  endpointDelayMs: z.partialRecord(z.enum(FAULT_TARGETS), z.number().int().min(0)).optional(),
+  leadUtmFields: z.array(z.enum(UTM_FIELD_CODES)).optional(),
+  duplicateControl: z.boolean().optional(),
+  refuseLeadsContaining: z.array(z.string().min(1)).optional(),
 });
 export type ConfigPatch = z.input<typeof configPatchSchema>;
 

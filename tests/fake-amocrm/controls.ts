@@ -14,6 +14,8 @@ import { issueCode, type IssuedCode } from "./consent";
 import { faultSchema, type FaultInput, type FaultTarget } from "./faults";
 import { readBody, sendJson, sendProblem } from "./http";
 import { notFound } from "./problems";
+import type { LeadsSnapshot } from "./leads-store";
+import type { RateLimitSnapshot } from "./ratelimit";
 import type { CallCounters, FakeState, RequestLogEntry } from "./state";
 import type { TokenIssuer } from "./tokens";
 
@@ -29,6 +31,9 @@ export interface FakeStateSnapshot {
   issued: { codes: string[]; accessTokens: string[]; refreshTokens: string[]; clientSecret: string };
   faults: Array<{ target: FaultTarget; remaining: number; status?: number }>;
   requests: RequestLogEntry[];
+  rateLimit: RateLimitSnapshot;
+  /** How many of each the leads API created (the records themselves: GET /__control/leads). */
+  leadCounts: { leads: number; contacts: number; companies: number; notes: number };
 }
 
 export interface DisconnectHookInput {
@@ -101,11 +106,36 @@ export class FakeControls {
       },
       faults: s.faults.map((f) => ({ target: f.spec.target, remaining: f.remaining, status: f.spec.status })),
       requests: s.requests.map((r) => ({ ...r })),
+      rateLimit: s.rateLimiter.snapshot(s.config, s.now()),
+      leadCounts: {
+        leads: s.leadsStore.leads.size,
+        contacts: s.leadsStore.contacts.size,
+        companies: s.leadsStore.companies.size,
+        notes: s.leadsStore.notes.length,
+      },
     };
   }
 
+  /** Every lead, contact, company, note and tag the leads API created, oldest first. */
+  leads(): LeadsSnapshot {
+    return this.state.leadsStore.snapshot();
+  }
+
+  /** Forget leads, contacts, companies, notes and tags (ids start over); tokens and config stay. */
+  resetLeads(): { ok: true } {
+    this.state.leadsStore.clear();
+    return { ok: true };
+  }
+
+  /** What amoCRM support does: lift the rate-limit block and forget the recent calls. */
+  unblock(): { ok: true; rateLimit: RateLimitSnapshot } {
+    this.state.rateLimiter.reset();
+    return { ok: true, rateLimit: this.snapshot().rateLimit };
+  }
+
   /**
-   * Forget codes, tokens, counters, faults, renames, the request log and the clock offset.
+   * Forget codes, tokens, counters, faults, renames, the request log, the clock offset, the leads
+   * and the rate-limit history.
    * Config is kept (then patched), or with `initial: true` first restored to the start-up config.
    */
   reset(input: ResetInput = {}): PublicConfig {
@@ -244,6 +274,9 @@ const CONTROL_ROUTES: Record<string, ControlHandler> = {
   "POST /__control/disconnect-hook": (c, body) => c.disconnectHook(disconnectHookSchema.parse(body)),
   "POST /__control/long-lived-token": (c, body) => c.longLivedToken(longLivedSchema.parse(body).days),
   "POST /__control/issue-code": (c, body) => c.issueCode(issueCodeSchema.parse(body)),
+  "GET /__control/leads": (c) => c.leads(),
+  "POST /__control/leads/reset": (c) => c.resetLeads(),
+  "POST /__control/unblock": (c) => c.unblock(),
 };
 
 export async function handleControlRequest(

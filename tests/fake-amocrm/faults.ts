@@ -3,19 +3,38 @@ import { z } from "zod";
 import {
   genericProblem,
   NGINX_403_HTML,
+  nginxErrorHtml,
   oauthHint,
   PROBLEM_JSON,
   tooManyRequests,
+  validationFailed,
 } from "./problems";
 
-export const FAULT_TARGETS = ["token", "code", "refresh", "account", "subdomain", "consent", "any"] as const;
+export const FAULT_TARGETS = [
+  "token",
+  "code",
+  "refresh",
+  "account",
+  "subdomain",
+  "consent",
+  "api",
+  "leads_complex",
+  "leads_notes",
+  "leads_list",
+  "pipelines",
+  "custom_fields",
+  "any",
+] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 
 export const faultSchema = z.strictObject({
   /**
    * token = any POST /oauth2/access_token; code / refresh = only that grant type;
    * account = GET /api/v4/account; subdomain = both subdomain lookups;
-   * consent = /oauth pages; any = every non-control request.
+   * consent = /oauth pages; api = every /api/v4 call; leads_complex = POST /api/v4/leads/complex;
+   * leads_notes = both notes routes; leads_list = GET /api/v4/leads and /api/v4/leads/{id};
+   * pipelines = GET /api/v4/leads/pipelines; custom_fields = GET /api/v4/leads/custom_fields;
+   * any = every non-control request.
    */
   target: z.enum(FAULT_TARGETS),
   times: z.number().int().min(1).default(1),
@@ -30,6 +49,19 @@ export const faultSchema = z.strictObject({
   /** For 429: the body's retry_after and a Retry-After header. */
   retryAfter: z.number().int().min(0).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Answer `status` (default 503) with nginx's HTML error page instead of a JSON body. */
+  html: z.boolean().optional(),
+  /** Drop the TCP connection without an answer (the client sees a reset / "socket hang up"). */
+  reset: z.boolean().optional(),
+  /** Never answer: the request hangs until the client gives up (or the fake closes). */
+  hang: z.boolean().optional(),
+  /**
+   * Handle the request for real first (leads get created, tokens rotate), then answer with the fault:
+   * the "amoCRM did it but the answer was lost" case. Without it a faulted request changes nothing.
+   */
+  process: z.boolean().optional(),
+  /** For a 400 without body: the request_id named in the validation-errors body (default "0"). */
+  requestId: z.string().optional(),
 });
 export type FaultInput = z.input<typeof faultSchema>;
 export type FaultSpec = z.output<typeof faultSchema>;
@@ -48,7 +80,15 @@ export interface FaultResponse {
 
 /** True when the fault only adds latency and the request should then be handled normally. */
 export function isDelayOnly(spec: FaultSpec): boolean {
-  return spec.status === undefined && spec.body === undefined && spec.hint === undefined && spec.retryAfter === undefined;
+  return (
+    spec.status === undefined &&
+    spec.body === undefined &&
+    spec.hint === undefined &&
+    spec.retryAfter === undefined &&
+    !spec.html &&
+    !spec.reset &&
+    !spec.hang
+  );
 }
 
 export function faultResponse(spec: FaultSpec): FaultResponse {
@@ -69,10 +109,18 @@ export function faultResponse(spec: FaultSpec): FaultResponse {
     return { status: problem.status, body: JSON.stringify(problem.body), contentType: spec.contentType ?? PROBLEM_JSON, headers };
   }
 
-  const status = spec.status ?? (spec.retryAfter !== undefined ? 429 : 500);
-  if (status === 403) {
+  const status = spec.status ?? (spec.retryAfter !== undefined ? 429 : spec.html ? 503 : 500);
+  if (status === 403 && !spec.html) {
     return { status, body: NGINX_403_HTML, contentType: spec.contentType ?? "text/html", headers };
   }
-  const problem = status === 429 ? tooManyRequests(spec.retryAfter ?? 300) : genericProblem(status);
+  if (spec.html) {
+    return { status, body: nginxErrorHtml(status), contentType: spec.contentType ?? "text/html", headers };
+  }
+  const problem =
+    status === 429
+      ? tooManyRequests(spec.retryAfter ?? 300)
+      : status === 400
+        ? validationFailed([{ requestId: spec.requestId ?? "0", code: "InjectedFault", path: "", detail: "Injected by the fake" }])
+        : genericProblem(status);
   return { status, body: JSON.stringify(problem.body), contentType: spec.contentType ?? PROBLEM_JSON, headers };
 }

@@ -82,3 +82,37 @@ export function redirect(res: ServerResponse, location: string): void {
   res.writeHead(302, { Location: location, "Content-Length": 0, "Cache-Control": "no-store" });
   res.end();
 }
+
+/** An answer computed before it is sent (leads handlers; a "process, then fail" fault drops it). */
+export interface Reply {
+  status: number;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+/** amoCRM's success type for the API (contract §5.1, §11). */
+export const HAL_JSON = "application/hal+json";
+
+export function halReply(status: number, value: unknown): Reply {
+  return { status, body: JSON.stringify(value), contentType: HAL_JSON };
+}
+
+export function problemReply(problem: Problem): Reply {
+  return { status: problem.status, body: JSON.stringify(problem.body), contentType: PROBLEM_JSON };
+}
+
+/** An empty list: 204 with no body and no Content-Type (contract §11.5). */
+export function noContent(): Reply {
+  return { status: 204, body: "", contentType: "" };
+}
+
+export function sendReply(res: ServerResponse, reply: Reply): void {
+  if (reply.status === 204) {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(204, { "Cache-Control": "no-store", ...reply.headers });
+    res.end();
+    return;
+  }
+  send(res, reply.status, reply.body, reply.contentType, reply.headers);
+}

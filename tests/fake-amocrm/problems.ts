@@ -70,6 +70,40 @@ export function tooManyRequests(retryAfter: number): Problem {
   };
 }
 
+export interface ValidationError {
+  /** The refused item's request_id; null for a problem with the batch as a whole (not an array, too long). */
+  requestId: string | null;
+  code: string;
+  /** Dot notation into the refused item, e.g. `custom_fields_values.0.field_code`. */
+  path: string;
+  detail: string;
+}
+
+/**
+ * amoCRM's 400 for a body that failed validation (contract §11.6; real bodies in amocrm-api-php #21, #115,
+ * #480, #604): one `validation-errors` entry per refused item, its errors listed with path and detail.
+ */
+export function validationFailed(errors: readonly ValidationError[]): Problem {
+  const byItem = new Map<string | null, Array<{ code: string; path: string; detail: string }>>();
+  for (const error of errors) {
+    const list = byItem.get(error.requestId) ?? [];
+    list.push({ code: error.code, path: error.path, detail: error.detail });
+    byItem.set(error.requestId, list);
+  }
+  return {
+    status: 400,
+    body: {
+      "validation-errors": [...byItem].map(([requestId, itemErrors]) =>
+        requestId === null ? { errors: itemErrors } : { request_id: requestId, errors: itemErrors },
+      ),
+      title: "Bad Request",
+      type: "https://httpstatus.es/400",
+      status: 400,
+      detail: "Request validation failed",
+    },
+  };
+}
+
 const STATUS_TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
@@ -92,3 +126,9 @@ export function genericProblem(status: number): Problem {
 /** What nginx answers once amoCRM blocks an account for rate-limit abuse (issues #563, #434). */
 export const NGINX_403_HTML =
   "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>";
+
+/** nginx's own error page, e.g. a 502/503 while amoCRM's back end is down (contract §11.7: "503 with HTML"). */
+export function nginxErrorHtml(status: number): string {
+  const title = `${status} ${STATUS_TITLES[status] ?? "Error"}`;
+  return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`;
+}

@@ -1,16 +1,48 @@
-// The amoCRM-facing endpoints: consent page, token endpoint, account API and the two
-// subdomain lookups (contract §1–§5, checklist §10).
+// The amoCRM-facing endpoints: consent page, token endpoint, account API, the two subdomain
+// lookups (contract §1–§5, checklist §10) and, through leads.ts, the leads API (§11); in front of
+// them the rate limit and its block (§4.1, §11.7) and the injected faults.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { accountHost, topLevelDomain, type FakeConfig } from "./config";
 import { consentErrorPage, consentPage, denyLocation, issueCode } from "./consent";
-import { faultResponse, isDelayOnly, type FaultTarget } from "./faults";
+import { faultResponse, isDelayOnly, type FaultSpec, type FaultTarget } from "./faults";
 import { classifyHost, type HostKind } from "./hosts";
-import { parseParams, readBody, redirect, send, sendHtml, sendJson, sendProblem } from "./http";
-import { apiUnauthorized, notFound, oauthHint, oauthInvalidClient, type Problem } from "./problems";
+import { parseParams, readBody, redirect, send, sendHtml, sendJson, sendProblem, sendReply } from "./http";
+import {
+  handleLeadsRoute,
+  isLeadsPost,
+  LEADS_FAULT_TARGET,
+  matchLeadsRoute,
+  parseJsonBody,
+  type LeadsRoute,
+} from "./leads";
+import {
+  apiUnauthorized,
+  NGINX_403_HTML,
+  notFound,
+  oauthHint,
+  oauthInvalidClient,
+  PROBLEM_JSON,
+  tooManyRequests,
+  type Problem,
+} from "./problems";
 import { ACCESS_TTL_S, type FakeState, type Grant } from "./state";
 import { looksOpaque, newRefreshToken, type TokenIssuer } from "./tokens";
 
-type RouteName = "consent" | "decision" | "token" | "account" | "subdomainByAccess" | "subdomainByRefresh";
+type CoreRoute = "consent" | "decision" | "token" | "account" | "subdomainByAccess" | "subdomainByRefresh";
+type RouteName = CoreRoute | LeadsRoute;
+
+const CORE_ROUTES: ReadonlySet<string> = new Set<CoreRoute>([
+  "consent",
+  "decision",
+  "token",
+  "account",
+  "subdomainByAccess",
+  "subdomainByRefresh",
+]);
+
+function isLeadsRoute(route: RouteName | undefined): route is LeadsRoute {
+  return route !== undefined && !CORE_ROUTES.has(route);
+}
 
 function matchRoute(method: string, path: string): RouteName | undefined {
   if (method === "GET" && (path === "/oauth" || path === "/oauth/")) return "consent";
@@ -19,7 +51,11 @@ function matchRoute(method: string, path: string): RouteName | undefined {
   if (method === "GET" && path === "/api/v4/account") return "account";
   if (method === "GET" && path === "/oauth2/account/subdomain") return "subdomainByAccess";
   if (method === "GET" && path === "/oauth2/account/current/subdomain") return "subdomainByRefresh";
-  return undefined;
+  return matchLeadsRoute(method, path);
+}
+
+function isApiPath(path: string): boolean {
+  return path === "/api/v4" || path.startsWith("/api/v4/");
 }
 
 export interface AmoRequest {
@@ -33,41 +69,58 @@ export interface AmoRequest {
   state: FakeState;
   issuer: TokenIssuer;
   /** Filled in for the request log. */
-  log: { grantType?: string; fault?: boolean };
+  log: { grantType?: string; fault?: boolean; rateLimited?: boolean };
 }
 
 export async function handleAmoRequest(ctx: AmoRequest): Promise<void> {
-  const { req, res, url, state } = ctx;
+  const { req, url, state } = ctx;
   const method = req.method ?? "GET";
   const route = matchRoute(method, url.pathname);
+  const isApi = isApiPath(url.pathname);
 
   // Bodies are read up front: fault matching for code/refresh needs grant_type.
   let params: Record<string, string> = {};
+  let json: unknown;
   if (route === "token" || route === "decision") {
     params = parseParams(await readBody(req), req.headers["content-type"]);
   }
+  if (isLeadsRoute(route) && isLeadsPost(route)) json = parseJsonBody(await readBody(req));
   const grantType = route === "token" ? params["grant_type"] : undefined;
   if (route === "token") ctx.log.grantType = grantType ?? "";
 
-  countCall(state, route, grantType);
+  countCall(state, route, grantType, isApi);
 
-  const fault = state.takeFault(faultTargets(route, grantType));
+  // The limit and its block sit in front of amoCRM's application, so they come before any fault.
+  if (answeredByRateLimit(ctx, route, isApi)) return;
+
+  const targets = faultTargets(route, grantType, isApi);
+  const fault = state.takeFault(targets);
   if (fault) {
     await state.sleep(fault.delayMs);
     if (!isDelayOnly(fault)) {
       ctx.log.fault = true;
-      const answer = faultResponse(fault);
-      send(res, answer.status, answer.body, answer.contentType, answer.headers);
-      return;
+      // "amoCRM did it, the answer was lost": the real work happens, its answer goes nowhere.
+      if (fault.process) await dispatch({ ...ctx, res: discardingResponse() }, route, params, grantType, json);
+      return answerWithFault(ctx, fault);
     }
   }
 
   if (route !== undefined && route !== "consent" && route !== "decision") {
-    await state.sleep(state.config.responseDelayMs);
+    await state.sleep(state.config.responseDelayMs + endpointDelay(state.config.endpointDelayMs, targets));
   }
   // No early return when the client has gone away: like the real server, the request is
   // still processed, which is how a "lost response" (e.g. a rotated refresh token) happens.
+  return dispatch(ctx, route, params, grantType, json);
+}
 
+async function dispatch(
+  ctx: AmoRequest,
+  route: RouteName | undefined,
+  params: Record<string, string>,
+  grantType: string | undefined,
+  json: unknown,
+): Promise<void> {
+  const { req, res, url, state } = ctx;
   const host = classifyHost(ctx.accountHost, state.config, state.formerSubdomains);
   switch (route) {
     case "consent":
@@ -81,13 +134,72 @@ export async function handleAmoRequest(ctx: AmoRequest): Promise<void> {
     case "subdomainByAccess":
     case "subdomainByRefresh":
       return handleSubdomainLookup(ctx, host, route);
+    case undefined:
+      return sendProblem(res, notFound(req.method ?? "GET", `https://${ctx.displayHost}${url.pathname}`));
     default:
-      return sendProblem(res, notFound(method, `https://${ctx.displayHost}${url.pathname}`));
+      return handleLeads(ctx, host, route, json);
   }
 }
 
-function countCall(state: FakeState, route: RouteName | undefined, grantType: string | undefined): void {
+/** A response that accepts everything and sends nothing, for a fault that processes the request first. */
+function discardingResponse(): ServerResponse {
+  const sink = {
+    headersSent: false,
+    destroyed: false,
+    writeHead: () => sink,
+    setHeader: () => sink,
+    end: () => sink,
+  };
+  return sink as unknown as ServerResponse;
+}
+
+async function answerWithFault(ctx: AmoRequest, fault: FaultSpec): Promise<void> {
+  const { req, res, state } = ctx;
+  if (fault.reset) {
+    req.socket.destroy();
+    return;
+  }
+  if (fault.hang) return state.hang(res);
+  const answer = faultResponse(fault);
+  send(res, answer.status, answer.body, answer.contentType, answer.headers);
+}
+
+/** The longest configured latency among the request's fault targets. */
+function endpointDelay(delays: Partial<Record<FaultTarget, number>>, targets: readonly FaultTarget[]): number {
+  return Math.max(0, ...targets.map((t) => delays[t] ?? 0));
+}
+
+/**
+ * 403 nginx HTML while the account is blocked (every server-to-server request; the consent pages are
+ * amoCRM's www site and stay up), else 429 for an /api/v4 call over the sliding-window limit.
+ */
+function answeredByRateLimit(ctx: AmoRequest, route: RouteName | undefined, isApi: boolean): boolean {
+  const { res, state } = ctx;
+  const config = state.config;
+  const now = state.now();
+  if (route === "consent" || route === "decision") return false;
+  if (state.rateLimiter.isBlocked(config, now)) {
+    state.calls.blocked++;
+    ctx.log.rateLimited = true;
+    send(res, 403, NGINX_403_HTML, "text/html");
+    return true;
+  }
+  if (!isApi || state.rateLimiter.meter(config, now) === "ok") return false;
+  state.calls.rateLimited++;
+  ctx.log.rateLimited = true;
+  const retryAfter = config.rateLimitRetryAfterSeconds;
+  send(res, 429, JSON.stringify(tooManyRequests(retryAfter).body), PROBLEM_JSON, { "Retry-After": String(retryAfter) });
+  return true;
+}
+
+function countCall(state: FakeState, route: RouteName | undefined, grantType: string | undefined, isApi: boolean): void {
   const calls = state.calls;
+  if (isApi) calls.api++;
+  if (route === "leadsComplex") calls.leadsComplex++;
+  if (route === "leadsNotes" || route === "leadNotes") calls.leadsNotes++;
+  if (route === "leadsList" || route === "leadGet") calls.leadsList++;
+  if (route === "pipelines") calls.pipelines++;
+  if (route === "customFields") calls.customFields++;
   if (route === "consent") calls.consentViews++;
   if (route === "token") {
     calls.tokenTotal++;
@@ -98,8 +210,10 @@ function countCall(state: FakeState, route: RouteName | undefined, grantType: st
   if (route === "subdomainByAccess" || route === "subdomainByRefresh") calls.subdomainLookups++;
 }
 
-function faultTargets(route: RouteName | undefined, grantType: string | undefined): FaultTarget[] {
+function faultTargets(route: RouteName | undefined, grantType: string | undefined, isApi: boolean): FaultTarget[] {
   const targets: FaultTarget[] = ["any"];
+  if (isApi) targets.push("api");
+  if (isLeadsRoute(route)) targets.push(LEADS_FAULT_TARGET[route]);
   if (route === "consent" || route === "decision") targets.push("consent");
   if (route === "token") {
     targets.push("token");
@@ -279,14 +393,26 @@ function authorizeBearer(ctx: AmoRequest): Grant | undefined {
   return grant;
 }
 
+/** The host and token rules every /api/v4 endpoint shares; a problem when the request may not go on. */
+function apiAccessProblem(ctx: AmoRequest, host: HostKind): Problem | undefined {
+  const { req, url, state } = ctx;
+  if (host === "former" && state.config.renamedHostApiStatus === 401) return apiUnauthorized();
+  if (host !== "account" && host !== "api") return notFound(req.method ?? "GET", `https://${ctx.displayHost}${url.pathname}`);
+  if (!authorizeBearer(ctx)) return apiUnauthorized();
+  return undefined;
+}
+
+function handleLeads(ctx: AmoRequest, host: HostKind, route: LeadsRoute, json: unknown): void {
+  const problem = apiAccessProblem(ctx, host);
+  if (problem) return sendProblem(ctx.res, problem);
+  sendReply(ctx.res, handleLeadsRoute(ctx.state, route, ctx.url, json));
+}
+
 function handleAccount(ctx: AmoRequest, host: HostKind): void {
   const { res, state, url } = ctx;
   const config = state.config;
-  if (host === "former" && config.renamedHostApiStatus === 401) return sendProblem(res, apiUnauthorized());
-  if (host !== "account" && host !== "api") {
-    return sendProblem(res, notFound("GET", `https://${ctx.displayHost}${url.pathname}`));
-  }
-  if (!authorizeBearer(ctx)) return sendProblem(res, apiUnauthorized());
+  const problem = apiAccessProblem(ctx, host);
+  if (problem) return sendProblem(res, problem);
 
   const withList = new Set(
     (url.searchParams.get("with") ?? "")

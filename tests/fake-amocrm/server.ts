@@ -1,8 +1,15 @@
-// Test-only fake of amoCRM's OAuth and account API (contract §10). One origin serves every
+// Test-only fake of amoCRM's OAuth, account and leads API (contract §10, §11). One origin serves every
 // amoCRM host; see hosts.ts for how the intended host is recovered.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_CONFIG, applyConfigPatch, randomClientSecret, type FakeConfig, type Platform } from "./config";
+import {
+  DEFAULT_CONFIG,
+  applyConfigPatch,
+  randomClientSecret,
+  type FakeConfig,
+  type Platform,
+  type UtmFieldCode,
+} from "./config";
 import { FakeControls, handleControlRequest } from "./controls";
 import { accountHostHeader, normalizeHost } from "./hosts";
 import { BodyTooLargeError, sendJson } from "./http";
@@ -11,7 +18,10 @@ import { FakeState } from "./state";
 import { TokenIssuer } from "./tokens";
 
 export type { FakeConfig, Platform } from "./config";
-export type { ConfigPatch } from "./config";
+export type { ConfigPatch, UtmFieldCode } from "./config";
+export { UTM_FIELD_CODES } from "./config";
+export type { LeadsSnapshot, StoredContact, StoredLead, StoredNote } from "./leads-store";
+export type { RateLimitSnapshot } from "./ratelimit";
 export type { FaultInput, FaultTarget } from "./faults";
 export type { FakeStateSnapshot, DisconnectHookInput, DisconnectHookResult, PublicConfig, ResetInput } from "./controls";
 export { FakeControls, disconnectSignature } from "./controls";
@@ -34,6 +44,10 @@ export interface FakeAmoOptions {
   autoAllow?: boolean;
   /** No request logging. */
   quiet?: boolean;
+  /** The 7-per-second limit on /api/v4 and its 403 block (default on). */
+  rateLimitEnabled?: boolean;
+  /** The account's UTM lead fields (default: UTM_SOURCE … UTM_REFERRER); [] for an account without them. */
+  leadUtmFields?: UtmFieldCode[];
 }
 
 export interface FakeAmo {
@@ -57,6 +71,8 @@ function initialConfig(opts: FakeAmoOptions): FakeConfig {
     accountName: opts.accountName,
     integrationName: opts.integrationName,
     autoAllow: opts.autoAllow,
+    rateLimitEnabled: opts.rateLimitEnabled,
+    leadUtmFields: opts.leadUtmFields,
   });
 }
 
@@ -72,6 +88,7 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
   const issuer = await TokenIssuer.create();
   const controls = new FakeControls(state, issuer);
   const quiet = opts.quiet ?? false;
+  if (!quiet) state.onEvent = (line) => console.log(`[fake-amocrm] ${line}`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const httpHost = req.headers.host ?? "localhost";
@@ -105,11 +122,12 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
         ...(contentType !== undefined ? { contentType } : {}),
         status,
         ...(ctx.log.fault ? { fault: true } : {}),
+        ...(ctx.log.rateLimited ? { rateLimited: true } : {}),
         at,
       });
       if (!quiet) {
         const grant = ctx.log.grantType ? ` grant=${ctx.log.grantType}` : "";
-        const fault = ctx.log.fault ? " (fault)" : "";
+        const fault = ctx.log.fault ? " (fault)" : ctx.log.rateLimited ? " (rate limit)" : "";
         console.log(`[fake-amocrm] ${req.method} ${url.pathname} host=${accountHost ?? "-"}${grant} -> ${status}${fault}`);
       }
     });

@@ -2,6 +2,8 @@
 // the request log. HTTP handlers and the test controls both work on this object.
 import type { FakeConfig } from "./config";
 import type { ActiveFault, FaultSpec, FaultTarget } from "./faults";
+import { LeadsStore } from "./leads-store";
+import { RateLimiter } from "./ratelimit";
 
 export const CODE_TTL_MS = 20 * 60 * 1000;
 export const ACCESS_TTL_S = 86_400;
@@ -45,6 +47,16 @@ export interface CallCounters {
   tokenTotal: number;
   account: number;
   subdomainLookups: number;
+  leadsComplex: number;
+  leadsNotes: number;
+  leadsList: number;
+  pipelines: number;
+  customFields: number;
+  /** Every /api/v4 call, known route or not (what the rate limit meters). */
+  api: number;
+  /** /api/v4 calls answered 429 by the rate limit, and requests answered 403 by its block. */
+  rateLimited: number;
+  blocked: number;
 }
 
 export interface RequestLogEntry {
@@ -61,12 +73,29 @@ export interface RequestLogEntry {
   status: number;
   /** True when a fault answered instead of the real handler. */
   fault?: boolean;
+  /** True when the rate limit (429) or its block (403) answered. */
+  rateLimited?: boolean;
   /** Fake-clock ms when the request arrived. */
   at: number;
 }
 
 function zeroCalls(): CallCounters {
-  return { consentViews: 0, tokenAuthorizationCode: 0, tokenRefresh: 0, tokenTotal: 0, account: 0, subdomainLookups: 0 };
+  return {
+    consentViews: 0,
+    tokenAuthorizationCode: 0,
+    tokenRefresh: 0,
+    tokenTotal: 0,
+    account: 0,
+    subdomainLookups: 0,
+    leadsComplex: 0,
+    leadsNotes: 0,
+    leadsList: 0,
+    pipelines: 0,
+    customFields: 0,
+    api: 0,
+    rateLimited: 0,
+    blocked: 0,
+  };
 }
 
 export class FakeState {
@@ -84,7 +113,13 @@ export class FakeState {
   requests: RequestLogEntry[] = [];
   /** Every secret-ish value handed out, for leak-scan tests. */
   issued = { codes: [] as string[], accessTokens: [] as string[], refreshTokens: [] as string[] };
-  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Pending delays and hangs; `timer` is undefined for a hang, which only the client or close() ends. */
+  private readonly sleeps = new Set<{ timer: NodeJS.Timeout | undefined; resolve: () => void }>();
+  /** Leads, contacts, companies, notes and tags created through the API. */
+  readonly leadsStore = new LeadsStore();
+  readonly rateLimiter = new RateLimiter();
+  /** Where the fake tells a watching human what it received (a lead, a note); the server sets it. */
+  onEvent: (line: string) => void = () => {};
 
   constructor(config: FakeConfig) {
     this.config = config;
@@ -107,6 +142,8 @@ export class FakeState {
     this.faults = [];
     this.requests = [];
     this.issued = { codes: [], accessTokens: [], refreshTokens: [] };
+    this.leadsStore.clear();
+    this.rateLimiter.reset();
   }
 
   // --- codes -------------------------------------------------------------------------
@@ -280,9 +317,21 @@ export class FakeState {
     });
   }
 
+  /** Waits until the client goes away or the fake closes: a request that is never answered. */
+  hang(until: { once(event: "close", listener: () => void): unknown }): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = { timer: undefined, resolve };
+      this.sleeps.add(entry);
+      until.once("close", () => {
+        this.sleeps.delete(entry);
+        resolve();
+      });
+    });
+  }
+
   cancelSleeps(): void {
     for (const entry of this.sleeps) {
-      clearTimeout(entry.timer);
+      if (entry.timer) clearTimeout(entry.timer);
       entry.resolve();
     }
     this.sleeps.clear();

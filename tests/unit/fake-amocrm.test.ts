@@ -676,7 +676,7 @@ describe("control API", () => {
     expect(await missing.json()).toMatchObject({ title: "Not Found", status: 404 });
     expect((await control("/config", { clientAuthStyle: "weird" })).status).toBe(400);
     expect((await control("/fault", { target: "token", typo: 1 })).status).toBe(400);
-    const unknownAmoRoute = await fetch(`${fake.url}/api/v4/leads`);
+    const unknownAmoRoute = await fetch(`${fake.url}/api/v4/catalogs`);
     expect(unknownAmoRoute.status).toBe(404);
   });
 });
