@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { PlatformRadios } from "@/components/amocrm/platform-radios";
+import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { saveCredentialsAction, type CredentialsFormState } from "./actions";
@@ -37,10 +38,15 @@ export function CredentialsForm({
     <form id="credentials-form" action={action} className="space-y-5" noValidate>
       <div aria-live="polite">
         {state.status === "saved" && (
+          // One status region for the save and its warning: they are one outcome, announced together.
           <div role="status" className="space-y-2">
-            <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{state.message}</p>
+            <Alert tone="success" role={null}>
+              {state.message}
+            </Alert>
             {state.warning && (
-              <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{state.warning}</p>
+              <Alert tone="warning" role={null}>
+                {state.warning}
+              </Alert>
             )}
           </div>
         )}

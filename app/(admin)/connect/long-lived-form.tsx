@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { PlatformRadios } from "@/components/amocrm/platform-radios";
+import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { connectLongLivedAction, type LongLivedFormState } from "./long-lived-actions";
@@ -27,12 +28,7 @@ export function LongLivedForm({
     <form id="long-lived-form" action={action} className="space-y-4" noValidate>
       <div aria-live="polite">
         {state.message && (
-          <p
-            role={state.status === "connected" ? "status" : "alert"}
-            className={`rounded-md border px-3 py-2 text-sm ${state.status === "connected" ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}
-          >
-            {state.message}
-          </p>
+          <Alert tone={state.status === "connected" ? "success" : "error"}>{state.message}</Alert>
         )}
       </div>
       <PlatformRadios

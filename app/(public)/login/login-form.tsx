@@ -1,5 +1,6 @@
 "use client";
 
+import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { useActionState, useEffect } from "react";
 import { loginAction, type LoginState } from "./actions";
@@ -22,9 +23,9 @@ export function LoginForm({ callbackUrl, text }: { callbackUrl: string; text: Lo
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <div aria-live="assertive">
         {error && (
-          <p id="login-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+          <Alert tone="error" role={null} id="login-error">
             {error}
-          </p>
+          </Alert>
         )}
       </div>
       <div>

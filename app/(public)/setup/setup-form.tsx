@@ -2,6 +2,7 @@
 
 import { buttonClass } from "@/components/ui/button";
 import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { setupAction, type SetupState } from "./actions";
 
@@ -18,7 +19,9 @@ export function SetupForm({
       <input type="hidden" name="token" value={token} />
       <div aria-live="assertive">
         {state.formError && (
-          <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">{state.formError}</p>
+          <Alert tone="error" role={null}>
+            {state.formError}
+          </Alert>
         )}
       </div>
       <Field id="email" name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} errors={state.fieldErrors?.email} />
