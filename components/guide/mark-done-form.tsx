@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { setStepDone } from "@/app/(admin)/guide/actions";
 import { Alert } from "@/components/ui/alert";
-import { buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { neighbourSteps, type GuideStep, type StepDoneReason } from "./steps";
 
 /**
@@ -30,14 +30,12 @@ export async function MarkDoneForm({ step, reason }: { step: GuideStep; reason: 
             <DoneIcon />
             {t("markDone.markedDone")}
           </p>
-          <button type="submit" className={buttonClass("secondary")}>
+          <Button type="submit" variant="secondary">
             {t("markDone.undo")}
-          </button>
+          </Button>
         </>
       ) : (
-        <button type="submit" className={buttonClass("primary")}>
-          {isLast ? t("markDone.doneLast") : t("markDone.done")}
-        </button>
+        <Button type="submit">{isLast ? t("markDone.doneLast") : t("markDone.done")}</Button>
       )}
     </form>
   );

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { PlatformRadios } from "@/components/amocrm/platform-radios";
 import { Alert } from "@/components/ui/alert";
-import { buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { saveCredentialsAction, type CredentialsFormState } from "./actions";
 
@@ -57,10 +57,8 @@ export function CredentialsForm({
         labels={{ "amocrm.ru": text.platformAmocrm, "kommo.com": text.platformKommo }}
         defaultValue={values.platform}
         errors={state.fieldErrors?.platform}
-        errorId="platform-error"
       />
       <Field
-        id="clientId"
         name="clientId"
         label={text.clientId}
         hint={text.clientIdHint}
@@ -70,7 +68,6 @@ export function CredentialsForm({
         errors={state.fieldErrors?.clientId}
       />
       <Field
-        id="clientSecret"
         name="clientSecret"
         type="password"
         label={text.clientSecret}
@@ -80,7 +77,6 @@ export function CredentialsForm({
         errors={state.fieldErrors?.clientSecret}
       />
       <Field
-        id="accountDomain"
         name="accountDomain"
         label={text.accountDomain}
         hint={text.accountDomainHint}
@@ -89,13 +85,9 @@ export function CredentialsForm({
         spellCheck={false}
         errors={state.fieldErrors?.accountDomain}
       />
-      <button
-        type="submit"
-        disabled={pending}
-        className={buttonClass("primary")}
-      >
+      <Button type="submit" disabled={pending}>
         {pending ? text.submitting : text.submit}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { PlatformRadios } from "@/components/amocrm/platform-radios";
 import { Alert } from "@/components/ui/alert";
-import { buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { connectLongLivedAction, type LongLivedFormState } from "./long-lived-actions";
 
@@ -36,18 +36,13 @@ export function LongLivedForm({
         legend={text.platform}
         labels={{ "amocrm.ru": text.platformAmocrm, "kommo.com": text.platformKommo }}
         defaultValue={values.platform}
-        errors={state.fieldErrors?.platform}
-        errorId="ll-platform-error"
+        errors={state.fieldErrors?.longLivedPlatform}
       />
-      <Field id="ll-accountDomain" name="longLivedAccountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.accountDomain} />
-      <Field id="ll-token" name="longLivedToken" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.token} />
-      <button
-        type="submit"
-        disabled={pending}
-        className={buttonClass("secondary")}
-      >
+      <Field name="longLivedAccountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.longLivedAccountDomain} />
+      <Field name="longLivedToken" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.longLivedToken} />
+      <Button type="submit" variant="secondary" disabled={pending}>
         {text.submit}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
@@ -24,16 +24,12 @@ export function SetupForm({
           </Alert>
         )}
       </div>
-      <Field id="email" name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} errors={state.fieldErrors?.email} />
-      <Field id="password" name="password" type="password" autoComplete="new-password" required label={text.password} hint={text.passwordHint} errors={state.fieldErrors?.password} />
-      <Field id="confirm" name="confirm" type="password" autoComplete="new-password" required label={text.confirm} errors={state.fieldErrors?.confirm} />
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${buttonClass("primary")} w-full`}
-      >
+      <Field name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} errors={state.fieldErrors?.email} />
+      <Field name="password" type="password" autoComplete="new-password" required label={text.password} hint={text.passwordHint} errors={state.fieldErrors?.password} />
+      <Field name="confirm" type="password" autoComplete="new-password" required label={text.confirm} errors={state.fieldErrors?.confirm} />
+      <Button type="submit" disabled={pending} className="w-full">
         {text.submit}
-      </button>
+      </Button>
     </form>
   );
 }
