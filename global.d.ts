@@ -1,3 +1,4 @@
+import type { FORMATS } from "@/lib/i18n/formats";
 import type { Locale } from "@/lib/i18n/locales";
 import type { Messages } from "@/lib/i18n/messages";
 
@@ -5,6 +6,7 @@ declare module "next-intl" {
   interface AppConfig {
     Locale: Locale;
     Messages: Messages;
+    Formats: typeof FORMATS;
   }
 }
 

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitcher } from "@/components/shell/language-switcher";
 import { NavLink } from "@/components/shell/nav-link";
+import { Button } from "@/components/ui/button";
 import { requireAdmin } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { signOutAction } from "./actions";
@@ -37,9 +38,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             <LanguageSwitcher />
             <span className="text-slate-600">{t("signedInAs", { email: admin.email })}</span>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-md px-2 py-1 font-medium text-slate-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600">
+              <Button type="submit" variant="quiet" size="sm">
                 {t("signOut")}
-              </button>
+              </Button>
             </form>
           </div>
         </div>

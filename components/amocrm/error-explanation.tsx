@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { TroubleshootingLink } from "@/components/guide/troubleshooting-link";
+import { Alert } from "@/components/ui/alert";
 import type { ErrorCode } from "@/lib/error-codes";
 import { describeError } from "@/lib/i18n/errors";
 
@@ -14,15 +15,15 @@ export async function ErrorExplanation({
   tone?: "error" | "warning";
 }) {
   const [message, t] = await Promise.all([describeError(code, detail), getTranslations("status")]);
-  const colors = tone === "error" ? "border-red-200 bg-red-50 text-red-900" : "border-amber-200 bg-amber-50 text-amber-900";
+  // role="alert" for both tones: /status?error=<code> promises an alert, and a degraded connection still needs eyes.
   return (
-    <div role="alert" data-error-code={code} className={`rounded-lg border px-4 py-3 text-sm ${colors}`}>
+    <Alert tone={tone} role="alert" data-error-code={code}>
       <p>{message}</p>
       <p className="mt-2">
         <TroubleshootingLink code={code} className="font-medium underline">
           {t("howToFix")}
         </TroubleshootingLink>
       </p>
-    </div>
+    </Alert>
   );
 }

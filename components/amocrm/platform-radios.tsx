@@ -1,21 +1,23 @@
 import type { ReactNode } from "react";
 
-/** The amoCRM / Kommo choice as two labelled radio buttons in a fieldset; `name` differs per form on a page. */
+/**
+ * The amoCRM / Kommo choice as two labelled radio buttons in a fieldset; `name` differs per form on a page, and the
+ * error slot is `${name}-error`, as for every Field.
+ */
 export function PlatformRadios({
   name,
   legend,
   labels,
   defaultValue,
   errors,
-  errorId,
 }: {
   name: string;
   legend: ReactNode;
   labels: { "amocrm.ru": string; "kommo.com": string };
   defaultValue: string;
   errors?: string[];
-  errorId?: string;
 }) {
+  const errorId = `${name}-error`;
   return (
     <fieldset aria-describedby={errors?.length ? errorId : undefined}>
       <legend className="text-sm font-medium text-slate-800">{legend}</legend>
@@ -30,15 +32,13 @@ export function PlatformRadios({
           </label>
         ))}
       </div>
-      {errorId && (
-        <div id={errorId} aria-live="polite">
-          {errors?.map((error) => (
-            <p key={error} className="mt-1 text-sm text-red-700">
-              {error}
-            </p>
-          ))}
-        </div>
-      )}
+      <div id={errorId} aria-live="polite">
+        {errors?.map((error) => (
+          <p key={error} className="mt-1 text-sm text-red-700">
+            {error}
+          </p>
+        ))}
+      </div>
     </fieldset>
   );
 }

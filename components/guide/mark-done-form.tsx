@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { setStepDone } from "@/app/(admin)/guide/actions";
-import { buttonClass } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { neighbourSteps, type GuideStep, type StepDoneReason } from "./steps";
 
 /**
@@ -11,10 +12,11 @@ export async function MarkDoneForm({ step, reason }: { step: GuideStep; reason: 
   const t = await getTranslations("guide");
   if (reason === "connected" || reason === "credentials") {
     return (
-      <p className="flex items-center gap-2 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900">
+      // A standing fact of the page, not news: no live-region role.
+      <Alert tone="success" role={null} className="flex items-center gap-2 font-medium">
         <DoneIcon />
         {reason === "connected" ? t("markDone.doneByConnection") : t("markDone.doneByCredentials")}
-      </p>
+      </Alert>
     );
   }
   const isLast = neighbourSteps(step).next === null;
@@ -28,14 +30,12 @@ export async function MarkDoneForm({ step, reason }: { step: GuideStep; reason: 
             <DoneIcon />
             {t("markDone.markedDone")}
           </p>
-          <button type="submit" className={buttonClass("secondary")}>
+          <Button type="submit" variant="secondary">
             {t("markDone.undo")}
-          </button>
+          </Button>
         </>
       ) : (
-        <button type="submit" className={buttonClass("primary")}>
-          {isLast ? t("markDone.doneLast") : t("markDone.done")}
-        </button>
+        <Button type="submit">{isLast ? t("markDone.doneLast") : t("markDone.done")}</Button>
       )}
     </form>
   );

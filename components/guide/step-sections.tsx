@@ -154,7 +154,7 @@ export async function FinishCallToAction() {
       <p className="mt-2 text-slate-700">
         <UiText text={t("finish.body")} />
       </p>
-      <Link href={CONNECT_HREF} className={`${buttonClass("primary")} mt-4 gap-2 px-6 py-3 text-base`}>
+      <Link href={CONNECT_HREF} className={`${buttonClass("primary", "lg")} mt-4`}>
         {t("finish.cta")}
         <span aria-hidden="true">→</span>
       </Link>

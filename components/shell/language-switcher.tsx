@@ -2,7 +2,10 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { setLocaleAction } from "@/lib/i18n/actions";
 import { LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 
-/** Three submit buttons in one form: works without JavaScript, the cookie is set by a server action. */
+/**
+ * Three submit buttons in one form: works without JavaScript, the cookie is set by a server action. A segmented
+ * toggle (aria-pressed shows the current language), not an action button, so it keeps its own compact look.
+ */
 export async function LanguageSwitcher() {
   const [locale, t] = await Promise.all([getLocale(), getTranslations("common")]);
   return (

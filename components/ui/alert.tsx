@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { HTMLAttributes, ReactNode } from "react";
 
 const TONES = {
   error: "border-red-200 bg-red-50 text-red-900",
@@ -7,26 +7,45 @@ const TONES = {
   info: "border-sky-200 bg-sky-50 text-sky-900",
 } as const;
 
-/** A message box; errors and warnings are announced (role="alert"), the rest politely (role="status"). */
+export type AlertTone = keyof typeof TONES;
+
+/**
+ * The one message box of the app. Errors and warnings are announced at once (role="alert"), the rest politely
+ * (role="status"). `role` overrides that where a page already gives the message its meaning; `role={null}` leaves
+ * the announcing to an enclosing live region (a form's aria-live slot), so a screen reader does not read it twice.
+ * Other attributes (`id`, `data-*`) pass through to the box.
+ */
 export function Alert({
   tone,
   title,
   children,
   testId,
-}: {
-  tone: keyof typeof TONES;
+  role,
+  className = "",
+  ...attributes
+}: Omit<HTMLAttributes<HTMLDivElement>, "role" | "title"> & {
+  tone: AlertTone;
   title?: ReactNode;
   children?: ReactNode;
   testId?: string;
+  role?: "alert" | "status" | null;
 }) {
+  const announced = role === undefined ? (tone === "error" || tone === "warning" ? "alert" : "status") : role;
   return (
     <div
-      role={tone === "error" || tone === "warning" ? "alert" : "status"}
+      {...attributes}
+      role={announced ?? undefined}
       data-testid={testId}
-      className={`rounded-lg border px-4 py-3 text-sm ${TONES[tone]}`}
+      className={`rounded-lg border px-4 py-3 text-sm ${TONES[tone]} ${className}`.trimEnd()}
     >
-      {title && <p className="font-semibold">{title}</p>}
-      {children && <div className={title ? "mt-1" : undefined}>{children}</div>}
+      {title ? (
+        <>
+          <p className="font-semibold">{title}</p>
+          {children !== undefined && <div className="mt-1">{children}</div>}
+        </>
+      ) : (
+        children
+      )}
     </div>
   );
 }

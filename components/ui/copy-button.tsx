@@ -1,14 +1,16 @@
 "use client";
 
 import { useState } from "react";
+import { Button } from "./button";
 
 /** Copies a public value (a URL, never a secret) and says so for screen readers too. */
 export function CopyButton({ value, label, copiedLabel }: { value: string; label: string; copiedLabel: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <button
-      type="button"
-      className="inline-flex shrink-0 items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+    <Button
+      variant="secondary"
+      size="sm"
+      className="shrink-0"
       onClick={async () => {
         try {
           await navigator.clipboard.writeText(value);
@@ -20,7 +22,7 @@ export function CopyButton({ value, label, copiedLabel }: { value: string; label
       }}
     >
       <span aria-live="polite">{copied ? copiedLabel : label}</span>
-    </button>
+    </Button>
   );
 }
 

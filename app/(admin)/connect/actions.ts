@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
+import type { FieldErrors } from "@/components/ui/field";
 import { credentialsInput, credentialsSchema } from "@/lib/amocrm/credentials";
 import { requireAdmin } from "@/lib/auth/session";
 import { getConnection, saveCredentials } from "@/lib/db/queries/connection";
@@ -11,7 +12,7 @@ export type CredentialsFormState = {
   status?: "saved" | "invalid";
   message?: string;
   warning?: string;
-  fieldErrors?: Partial<Record<"platform" | "clientId" | "clientSecret" | "accountDomain", string[]>>;
+  fieldErrors?: FieldErrors<"platform" | "clientId" | "clientSecret" | "accountDomain">;
   /** What the admin typed, except the secret, so a failed save loses nothing else. */
   values?: { platform: string; clientId: string; accountDomain: string };
 };

@@ -2,7 +2,8 @@
 
 import { useActionState } from "react";
 import { PlatformRadios } from "@/components/amocrm/platform-radios";
-import { buttonClass } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { saveCredentialsAction, type CredentialsFormState } from "./actions";
 
@@ -37,10 +38,15 @@ export function CredentialsForm({
     <form id="credentials-form" action={action} className="space-y-5" noValidate>
       <div aria-live="polite">
         {state.status === "saved" && (
+          // One status region for the save and its warning: they are one outcome, announced together.
           <div role="status" className="space-y-2">
-            <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{state.message}</p>
+            <Alert tone="success" role={null}>
+              {state.message}
+            </Alert>
             {state.warning && (
-              <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{state.warning}</p>
+              <Alert tone="warning" role={null}>
+                {state.warning}
+              </Alert>
             )}
           </div>
         )}
@@ -51,10 +57,8 @@ export function CredentialsForm({
         labels={{ "amocrm.ru": text.platformAmocrm, "kommo.com": text.platformKommo }}
         defaultValue={values.platform}
         errors={state.fieldErrors?.platform}
-        errorId="platform-error"
       />
       <Field
-        id="clientId"
         name="clientId"
         label={text.clientId}
         hint={text.clientIdHint}
@@ -64,7 +68,6 @@ export function CredentialsForm({
         errors={state.fieldErrors?.clientId}
       />
       <Field
-        id="clientSecret"
         name="clientSecret"
         type="password"
         label={text.clientSecret}
@@ -74,7 +77,6 @@ export function CredentialsForm({
         errors={state.fieldErrors?.clientSecret}
       />
       <Field
-        id="accountDomain"
         name="accountDomain"
         label={text.accountDomain}
         hint={text.accountDomainHint}
@@ -83,13 +85,9 @@ export function CredentialsForm({
         spellCheck={false}
         errors={state.fieldErrors?.accountDomain}
       />
-      <button
-        type="submit"
-        disabled={pending}
-        className={buttonClass("primary")}
-      >
+      <Button type="submit" disabled={pending}>
         {pending ? text.submitting : text.submit}
-      </button>
+      </Button>
     </form>
   );
 }

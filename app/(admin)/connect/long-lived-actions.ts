@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
+import type { FieldErrors } from "@/components/ui/field";
 import { connectLongLivedToken } from "@/lib/amocrm/long-lived";
 import { formText } from "@/lib/amocrm/credentials";
 import { longLivedSchema } from "@/lib/amocrm/long-lived-input";
@@ -13,7 +14,8 @@ import { describeError } from "@/lib/i18n/errors";
 export type LongLivedFormState = {
   status?: "connected" | "invalid" | "failed";
   message?: string;
-  fieldErrors?: Partial<Record<"platform" | "accountDomain" | "token", string[]>>;
+  /** Keyed by input name, like every form's errors. */
+  fieldErrors?: FieldErrors<"longLivedPlatform" | "longLivedAccountDomain" | "longLivedToken">;
   values?: { platform: string; accountDomain: string };
 };
 
@@ -30,7 +32,11 @@ export async function connectLongLivedAction(_prev: LongLivedFormState, formData
     const translate = (keys?: string[]) => keys?.map((key) => t(key as Parameters<typeof t>[0]));
     return {
       status: "invalid",
-      fieldErrors: { platform: translate(fieldErrors.platform), accountDomain: translate(fieldErrors.accountHost), token: translate(fieldErrors.token) },
+      fieldErrors: {
+        longLivedPlatform: translate(fieldErrors.platform),
+        longLivedAccountDomain: translate(fieldErrors.accountHost),
+        longLivedToken: translate(fieldErrors.token),
+      },
       values,
     };
   }

@@ -2,7 +2,8 @@
 
 import { useActionState } from "react";
 import { PlatformRadios } from "@/components/amocrm/platform-radios";
-import { buttonClass } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { connectLongLivedAction, type LongLivedFormState } from "./long-lived-actions";
 
@@ -27,12 +28,7 @@ export function LongLivedForm({
     <form id="long-lived-form" action={action} className="space-y-4" noValidate>
       <div aria-live="polite">
         {state.message && (
-          <p
-            role={state.status === "connected" ? "status" : "alert"}
-            className={`rounded-md border px-3 py-2 text-sm ${state.status === "connected" ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}
-          >
-            {state.message}
-          </p>
+          <Alert tone={state.status === "connected" ? "success" : "error"}>{state.message}</Alert>
         )}
       </div>
       <PlatformRadios
@@ -40,18 +36,13 @@ export function LongLivedForm({
         legend={text.platform}
         labels={{ "amocrm.ru": text.platformAmocrm, "kommo.com": text.platformKommo }}
         defaultValue={values.platform}
-        errors={state.fieldErrors?.platform}
-        errorId="ll-platform-error"
+        errors={state.fieldErrors?.longLivedPlatform}
       />
-      <Field id="ll-accountDomain" name="longLivedAccountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.accountDomain} />
-      <Field id="ll-token" name="longLivedToken" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.token} />
-      <button
-        type="submit"
-        disabled={pending}
-        className={buttonClass("secondary")}
-      >
+      <Field name="longLivedAccountDomain" label={text.accountDomain} hint={text.accountDomainHint} defaultValue={values.accountDomain} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.longLivedAccountDomain} />
+      <Field name="longLivedToken" type="password" label={text.token} autoComplete="off" spellCheck={false} errors={state.fieldErrors?.longLivedToken} />
+      <Button type="submit" variant="secondary" disabled={pending}>
         {text.submit}
-      </button>
+      </Button>
     </form>
   );
 }

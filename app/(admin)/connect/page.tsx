@@ -78,7 +78,7 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
           }}
           secretSavedNote={
             connection?.clientSecretEnc && connection.clientSecretSavedAt
-              ? t("form.clientSecretSaved", { date: format.dateTime(connection.clientSecretSavedAt, { dateStyle: "medium", timeStyle: "short" }) })
+              ? t("form.clientSecretSaved", { date: format.dateTime(connection.clientSecretSavedAt, "moment") })
               : null
           }
           text={{

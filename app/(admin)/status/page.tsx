@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getFormatter, getMessages, getTranslations } from "next-intl/server";
 import { ErrorExplanation } from "@/components/amocrm/error-explanation";
 import { TroubleshootingLink } from "@/components/guide/troubleshooting-link";
 import { Alert } from "@/components/ui/alert";
@@ -65,14 +66,14 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export default async function StatusPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [params, t, format] = await Promise.all([searchParams, getTranslations("status"), getFormatter()]);
+  const [params, t, format, messages] = await Promise.all([searchParams, getTranslations("status"), getFormatter(), getMessages()]);
   const status = getConnectionStatus();
   const events = listEvents({ limit: 20 });
   const now = new Date();
-  const date = (value: string | null) =>
-    value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "short" }) : t("fields.never");
+  // The request config supplies the language and APP_TIME_ZONE; "moment" is the app's named format (lib/i18n/formats.ts).
+  const date = (value: string) => format.dateTime(new Date(value), "moment");
   const withRelative = (value: string | null) =>
-    value ? `${date(value)} (${format.relativeTime(new Date(value), now)})` : t("fields.never");
+    value ? t("fields.dateWithRelative", { date: date(value), relative: format.relativeTime(new Date(value), now) }) : t("fields.never");
 
   const hasTokens = status.accessTokenExpiresAt !== null;
   const hasCredentials = status.clientId !== null && status.hasClientSecret;
@@ -123,7 +124,7 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
           {status.platform && <Row label={t("fields.secret")}>{status.hasClientSecret ? t("fields.secretSaved") : t("fields.secretMissing")}</Row>}
           {status.connectedAt && (
             <Row label={t("fields.connectedAt")}>
-              {date(status.connectedAt)} {status.connectedBy && t("fields.connectedBy", { email: status.connectedBy })}
+              {status.connectedBy ? t("fields.connectedAtBy", { date: date(status.connectedAt), email: status.connectedBy }) : date(status.connectedAt)}
             </Row>
           )}
           {hasTokens && <Row label={t("fields.accessExpires")}><span data-testid="access-expires">{withRelative(status.accessTokenExpiresAt)}</span></Row>}
@@ -133,7 +134,9 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
           {status.nextRetryAt && <Row label={t("fields.nextRetry")}>{withRelative(status.nextRetryAt)}</Row>}
           {status.lastCheck && (
             <Row label={t("fields.lastCheck")}>
-              {date(status.lastCheck.at)} — {status.lastCheck.ok ? t("fields.lastCheckOk", { ms: status.lastCheck.latencyMs ?? 0 }) : t("fields.lastCheckFailed")}
+              {status.lastCheck.ok
+                ? t("fields.lastCheckOk", { date: date(status.lastCheck.at), ms: status.lastCheck.latencyMs ?? 0 })
+                : t("fields.lastCheckFailed", { date: date(status.lastCheck.at) })}
             </Row>
           )}
           <Row label={t("fields.redirectUri")}><code className="font-mono text-xs">{status.redirectUri}</code></Row>
@@ -152,27 +155,11 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
               {t("actions.goToConnect")}
             </Link>
           )}
-          <StatusActions
-            canTest={hasTokens}
-            canRefresh={hasTokens && status.mode === "oauth"}
-            canDisconnect={status.state !== "not_configured"}
-            text={{
-              test: t("actions.test"),
-              testing: t("actions.testing"),
-              testOk: t("actions.testOk", { ms: "{ms}", name: "{name}", id: "{id}" }),
-              refresh: t("actions.refresh"),
-              refreshing: t("actions.refreshing"),
-              refreshOk: t("actions.refreshOk", { date: "{date}" }),
-              disconnect: t("actions.disconnect"),
-              disconnectConfirmTitle: t("actions.disconnectConfirmTitle"),
-              disconnectConfirmBody: t("actions.disconnectConfirmBody"),
-              forgetCredentials: t("actions.forgetCredentials"),
-              disconnectConfirm: t("actions.disconnectConfirm"),
-              cancel: t("actions.cancel"),
-              disconnected: t("actions.disconnected"),
-              failed: t("actions.failed"),
-            }}
-          />
+          {/* Results arrive in the browser, so its text is formatted there: only these messages travel with it, and
+              the provider carries the request's language, APP_TIME_ZONE and formats. */}
+          <NextIntlClientProvider messages={{ status: { actions: messages.status.actions } }}>
+            <StatusActions canTest={hasTokens} canRefresh={hasTokens && status.mode === "oauth"} canDisconnect={status.state !== "not_configured"} />
+          </NextIntlClientProvider>
         </div>
       </Card>
 
@@ -198,7 +185,7 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
                     )}
                   </span>
                   <span className="text-xs text-slate-600">
-                    {format.dateTime(event.at, { dateStyle: "short", timeStyle: "medium" })} · {actor}
+                    {t("events.when", { date: format.dateTime(event.at, "logged"), actor })}
                   </span>
                 </li>
               );

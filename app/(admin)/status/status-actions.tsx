@@ -1,26 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 
-export interface StatusActionsText {
-  test: string;
-  testing: string;
-  testOk: string;
-  refresh: string;
-  refreshing: string;
-  refreshOk: string;
-  disconnect: string;
-  disconnectConfirmTitle: string;
-  disconnectConfirmBody: string;
-  forgetCredentials: string;
-  disconnectConfirm: string;
-  cancel: string;
-  disconnected: string;
-  failed: string;
-}
-
-type Outcome = { tone: "ok" | "error"; text: string } | null;
+type Outcome = { tone: "success" | "error"; text: string } | null;
 
 async function post(path: string, body?: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> {
   const response = await fetch(path, {
@@ -37,18 +23,14 @@ function errorMessage(data: Record<string, unknown>, fallback: string): string {
   return typeof error?.message === "string" ? error.message : fallback;
 }
 
-/** Test, refresh and disconnect buttons; results are announced and the page re-reads the status afterwards. */
-export function StatusActions({
-  text,
-  canTest,
-  canRefresh,
-  canDisconnect,
-}: {
-  text: StatusActionsText;
-  canTest: boolean;
-  canRefresh: boolean;
-  canDisconnect: boolean;
-}) {
+/**
+ * Test, refresh and disconnect buttons; results are announced and the page re-reads the status afterwards.
+ * Rendered inside a NextIntlClientProvider carrying `status.actions`, the language and APP_TIME_ZONE, so a date
+ * that arrives in a response is shown like the dates the server rendered.
+ */
+export function StatusActions({ canTest, canRefresh, canDisconnect }: { canTest: boolean; canRefresh: boolean; canDisconnect: boolean }) {
+  const t = useTranslations("status.actions");
+  const format = useFormatter();
   const router = useRouter();
   const [busy, setBusy] = useState<"test" | "refresh" | "disconnect" | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -62,7 +44,7 @@ export function StatusActions({
     try {
       setOutcome(await action());
     } catch {
-      setOutcome({ tone: "error", text: text.failed });
+      setOutcome({ tone: "error", text: t("failed") });
     } finally {
       setBusy(null);
       router.refresh();
@@ -73,61 +55,51 @@ export function StatusActions({
     <div className="space-y-3">
       <div className="flex flex-wrap gap-2">
         {canTest && (
-          <button
-            type="button"
+          <Button
             disabled={busy !== null}
             onClick={() =>
               run("test", async () => {
                 const { ok, data } = await post("/api/amocrm/test");
-                if (!ok) return { tone: "error", text: errorMessage(data, text.failed) };
+                if (!ok) return { tone: "error", text: errorMessage(data, t("failed")) };
                 const account = (data.account ?? {}) as { name?: unknown; id?: unknown };
                 return {
-                  tone: "ok",
-                  text: text.testOk
-                    .replace("{ms}", String(data.latencyMs))
-                    .replace("{name}", String(account.name ?? ""))
-                    .replace("{id}", String(account.id ?? "")),
+                  tone: "success",
+                  // The account id is an identifier, not a quantity: shown as amoCRM writes it, without grouping.
+                  text: t("testOk", { ms: Number(data.latencyMs), name: String(account.name ?? ""), id: String(account.id ?? "") }),
                 };
               })
             }
-            className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
           >
-            {busy === "test" ? text.testing : text.test}
-          </button>
+            {busy === "test" ? t("testing") : t("test")}
+          </Button>
         )}
         {canRefresh && (
-          <button
-            type="button"
+          <Button
+            variant="secondary"
             disabled={busy !== null}
             onClick={() =>
               run("refresh", async () => {
                 const { ok, data } = await post("/api/amocrm/refresh");
-                if (!ok) return { tone: "error", text: errorMessage(data, text.failed) };
-                const expires = typeof data.accessTokenExpiresAt === "string" ? new Date(data.accessTokenExpiresAt).toLocaleString() : "";
-                return { tone: "ok", text: text.refreshOk.replace("{date}", expires) };
+                if (!ok) return { tone: "error", text: errorMessage(data, t("failed")) };
+                const expires = typeof data.accessTokenExpiresAt === "string" ? format.dateTime(new Date(data.accessTokenExpiresAt), "moment") : "";
+                return { tone: "success", text: t("refreshOk", { date: expires }) };
               })
             }
-            className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
           >
-            {busy === "refresh" ? text.refreshing : text.refresh}
-          </button>
+            {busy === "refresh" ? t("refreshing") : t("refresh")}
+          </Button>
         )}
         {canDisconnect && (
-          <button
-            type="button"
-            disabled={busy !== null}
-            onClick={() => dialog.current?.showModal()}
-            className="rounded-md border border-red-300 bg-white px-4 py-2 text-sm font-semibold text-red-800 hover:bg-red-50 disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600"
-          >
-            {text.disconnect}
-          </button>
+          <Button variant="dangerSecondary" disabled={busy !== null} onClick={() => dialog.current?.showModal()}>
+            {t("disconnect")}
+          </Button>
         )}
       </div>
       <div aria-live="polite" data-testid="action-result">
         {outcome && (
-          <p className={`rounded-md border px-3 py-2 text-sm ${outcome.tone === "ok" ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}>
+          <Alert tone={outcome.tone} role={null}>
             {outcome.text}
-          </p>
+          </Alert>
         )}
       </div>
       <dialog ref={dialog} aria-labelledby={titleId} className="m-auto max-w-md rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40">
@@ -139,25 +111,25 @@ export function StatusActions({
             if (submitter?.value !== "confirm") return;
             run("disconnect", async () => {
               const { ok, data } = await post("/api/amocrm/disconnect", { forgetCredentials: forget });
-              return ok ? { tone: "ok", text: text.disconnected } : { tone: "error", text: errorMessage(data, text.failed) };
+              return ok ? { tone: "success", text: t("disconnected") } : { tone: "error", text: errorMessage(data, t("failed")) };
             });
           }}
         >
           <h2 id={titleId} className="text-lg font-semibold text-slate-900">
-            {text.disconnectConfirmTitle}
+            {t("disconnectConfirmTitle")}
           </h2>
-          <p className="text-sm text-slate-700">{text.disconnectConfirmBody}</p>
+          <p className="text-sm text-slate-700">{t("disconnectConfirmBody")}</p>
           <label className="flex items-center gap-2 text-sm text-slate-800">
             <input type="checkbox" checked={forget} onChange={(event) => setForget(event.target.checked)} className="accent-red-700" />
-            {text.forgetCredentials}
+            {t("forgetCredentials")}
           </label>
           <div className="flex justify-end gap-2">
-            <button type="submit" value="cancel" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50">
-              {text.cancel}
-            </button>
-            <button type="submit" value="confirm" className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800">
-              {text.disconnectConfirm}
-            </button>
+            <Button type="submit" variant="secondary" value="cancel">
+              {t("cancel")}
+            </Button>
+            <Button type="submit" variant="danger" value="confirm">
+              {t("disconnectConfirm")}
+            </Button>
           </div>
         </form>
       </dialog>

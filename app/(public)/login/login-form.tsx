@@ -1,6 +1,8 @@
 "use client";
 
-import { buttonClass } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
 import { useActionState, useEffect } from "react";
 import { loginAction, type LoginState } from "./actions";
 
@@ -22,47 +24,17 @@ export function LoginForm({ callbackUrl, text }: { callbackUrl: string; text: Lo
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <div aria-live="assertive">
         {error && (
-          <p id="login-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+          <Alert tone="error" role={null} id="login-error">
             {error}
-          </p>
+          </Alert>
         )}
       </div>
-      <div>
-        <label htmlFor="email" className="block text-sm font-medium text-slate-800">
-          {text.email}
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          defaultValue={state.email}
-          aria-describedby={error ? "login-error" : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-sky-600 focus:outline-2 focus:outline-sky-600"
-        />
-      </div>
-      <div>
-        <label htmlFor="password" className="block text-sm font-medium text-slate-800">
-          {text.password}
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-describedby={error ? "login-error" : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-sky-600 focus:outline-2 focus:outline-sky-600"
-        />
-      </div>
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${buttonClass("primary")} w-full`}
-      >
+      {/* A failed sign-in never says which of the two was wrong: one form-level error describes both inputs. */}
+      <Field name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} aria-describedby={error ? "login-error" : undefined} />
+      <Field name="password" type="password" autoComplete="current-password" required label={text.password} aria-describedby={error ? "login-error" : undefined} />
+      <Button type="submit" disabled={pending} className="w-full">
         {pending ? text.submitting : text.submit}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { PublicFrame } from "@/components/shell/public-frame";
+import { Alert } from "@/components/ui/alert";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { getAdmin } from "@/lib/auth/session";
 import { countAdmins } from "@/lib/db/queries/admins";
@@ -21,14 +22,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <PublicFrame title={t("title")}>
       <p className="mb-4 text-sm text-slate-600">{t("intro")}</p>
       {params.signedOut && (
-        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        <Alert tone="success" className="mb-4">
           {t("signedOut")}
-        </p>
+        </Alert>
       )}
       {countAdmins() === 0 && (
-        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        // A fact about this server, not a failure of something the visitor did: polite, not an alert.
+        <Alert tone="warning" role="status" className="mb-4">
           {t("noAdminYet")}
-        </p>
+        </Alert>
       )}
       <LoginForm
         callbackUrl={callbackUrl}

@@ -2,12 +2,13 @@
 
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
+import type { FieldErrors } from "@/components/ui/field";
 import { signIn } from "@/auth";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { createFirstAdminWithToken } from "@/lib/db/queries/admins";
 
 export type SetupState = {
-  fieldErrors?: { email?: string[]; password?: string[]; confirm?: string[] };
+  fieldErrors?: FieldErrors<"email" | "password" | "confirm">;
   formError?: string;
   email?: string;
 };

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { PublicFrame } from "@/components/shell/public-frame";
+import { Alert } from "@/components/ui/alert";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { countAdmins, isSetupTokenValid } from "@/lib/db/queries/admins";
 import { SetupForm } from "./setup-form";
@@ -33,9 +34,7 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
         </>
       ) : (
         <div className="space-y-4">
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
-            {t("invalidLink")}
-          </p>
+          <Alert tone="error">{t("invalidLink")}</Alert>
           <Link href="/login" className="text-sm font-medium text-sky-800 underline">
             {t("goToLogin")}
           </Link>

@@ -1,7 +1,8 @@
 "use client";
 
-import { buttonClass } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { setupAction, type SetupState } from "./actions";
 
@@ -18,19 +19,17 @@ export function SetupForm({
       <input type="hidden" name="token" value={token} />
       <div aria-live="assertive">
         {state.formError && (
-          <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">{state.formError}</p>
+          <Alert tone="error" role={null}>
+            {state.formError}
+          </Alert>
         )}
       </div>
-      <Field id="email" name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} errors={state.fieldErrors?.email} />
-      <Field id="password" name="password" type="password" autoComplete="new-password" required label={text.password} hint={text.passwordHint} errors={state.fieldErrors?.password} />
-      <Field id="confirm" name="confirm" type="password" autoComplete="new-password" required label={text.confirm} errors={state.fieldErrors?.confirm} />
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${buttonClass("primary")} w-full`}
-      >
+      <Field name="email" type="email" autoComplete="username" required label={text.email} defaultValue={state.email} errors={state.fieldErrors?.email} />
+      <Field name="password" type="password" autoComplete="new-password" required label={text.password} hint={text.passwordHint} errors={state.fieldErrors?.password} />
+      <Field name="confirm" type="password" autoComplete="new-password" required label={text.confirm} errors={state.fieldErrors?.confirm} />
+      <Button type="submit" disabled={pending} className="w-full">
         {text.submit}
-      </button>
+      </Button>
     </form>
   );
 }
