@@ -41,6 +41,8 @@ export const e2e = {
   clientSecret: once("E2E_CLIENT_SECRET", () => randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 64).padEnd(64, "x")),
 };
 
+const LEAK_SCAN = /leak-scan\.spec\.ts$/;
+
 const serverEnv = {
   NODE_ENV: "production",
   NEXT_TELEMETRY_DISABLED: "1",
@@ -77,6 +79,13 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    // Everything but the leak scan, in file order, one worker.
+    { name: "main", testIgnore: LEAK_SCAN },
+    // Searches what every other test made the server say, so it must run after all of them: a dependency says so
+    // whatever the files are called, and a failed main project skips it instead of scanning a partial run.
+    { name: "leak-scan", testMatch: LEAK_SCAN, dependencies: ["main"] },
+  ],
   webServer: [
     {
       command: "node_modules/.bin/tsx tests/fake-amocrm/cli.ts",

@@ -1,14 +1,34 @@
 import fs from "node:fs";
 import path from "node:path";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import type { Locale } from "../lib/i18n/locales";
 import { e2e } from "../playwright.config";
+import { ConnectPage } from "./pages/connect-page";
+import { ConsentPage } from "./pages/consent-page";
+import { GuidePage } from "./pages/guide-page";
+import { LoginPage } from "./pages/login-page";
+import { SetupPage } from "./pages/setup-page";
+import { StatusPage } from "./pages/status-page";
+import { TroubleshootingPage } from "./pages/troubleshooting-page";
 
 export { e2e, expect };
+export { ConnectPage, ConsentPage, GuidePage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
+
+/** The page objects, in the English UI and on the main server; tests in another language make their own. */
+interface PageObjects {
+  loginPage: LoginPage;
+  setupPage: SetupPage;
+  connectPage: ConnectPage;
+  statusPage: StatusPage;
+  guidePage: GuidePage;
+  troubleshootingPage: TroubleshootingPage;
+  consentPage: ConsentPage;
+}
 
 /** Every response body and header the browser saw, appended to one file per run for the leak scan. */
 const capturePath = path.join(e2e.runDir, "responses.log");
 
-export const test = base.extend<{ page: Page }>({
+export const test = base.extend<{ page: Page } & PageObjects>({
   page: async ({ page }, use) => {
     page.on("response", async (response) => {
       if (!response.url().startsWith(e2e.appUrl)) return;
@@ -24,19 +44,17 @@ export const test = base.extend<{ page: Page }>({
     });
     await use(page);
   },
+  loginPage: async ({ page }, use) => use(new LoginPage(page)),
+  setupPage: async ({ page }, use) => use(new SetupPage(page)),
+  connectPage: async ({ page }, use) => use(new ConnectPage(page)),
+  statusPage: async ({ page }, use) => use(new StatusPage(page)),
+  guidePage: async ({ page }, use) => use(new GuidePage(page)),
+  troubleshootingPage: async ({ page }, use) => use(new TroubleshootingPage(page)),
+  consentPage: async ({ page }, use) => use(new ConsentPage(page)),
 });
 
 export function responsesCapturePath(): string {
   return capturePath;
-}
-
-/** Signs in through the real form; by default waits until the browser has left the sign-in page. */
-export async function signIn(page: Page, { email = e2e.adminEmail, password = e2e.adminPassword, expectSuccess = true } = {}) {
-  await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('input[name="password"]').press("Enter");
-  if (expectSuccess) await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
 /** The fake amoCRM's control API. */
@@ -59,28 +77,11 @@ export interface FakeState {
   requests: Array<{ method: string; path: string; status: number }>;
 }
 
-/** Saves the credentials form in English UI. */
-export async function saveCredentials(
-  page: Page,
-  { clientId = e2e.clientId, clientSecret = e2e.clientSecret, accountDomain = "", platform = "amocrm.ru" } = {},
-) {
-  await page.goto("/connect");
-  const form = page.locator("#credentials-form");
-  await form.locator(`input[name="platform"][value="${platform}"]`).check();
-  await form.locator('input[name="clientId"]').fill(clientId);
-  await form.locator('input[name="clientSecret"]').fill(clientSecret);
-  await form.locator('input[name="accountDomain"]').fill(accountDomain);
-  await form.locator('input[name="clientId"]').press("Enter");
-  await expect(page.getByRole("status").filter({ hasText: /Saved|Saqlandi|Сохранено/i })).toBeVisible();
-}
-
-/** Authorize → the fake's consent page → Allow (or Deny) → back on /status. */
-export async function authorize(page: Page, choice: "Allow" | "Deny" = "Allow") {
-  await page.goto("/api/amocrm/authorize");
-  await page.getByRole("button", { name: choice }).click();
-  await page.waitForURL(/\/status/);
+/** Picks the UI language through the switcher's cookie, on the main server unless `origin` names another. */
+export async function useLocale(page: Page, locale: Locale, origin: string = e2e.appUrl) {
+  await page.context().addCookies([{ name: "NEXT_LOCALE", value: locale, url: origin }]);
 }
 
 export async function useEnglish(page: Page) {
-  await page.context().addCookies([{ name: "NEXT_LOCALE", value: "en", url: e2e.appUrl }]);
+  await useLocale(page, "en");
 }

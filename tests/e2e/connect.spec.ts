@@ -1,4 +1,4 @@
-import { authorize, e2e, expect, fake, saveCredentials, signIn, test, useEnglish } from "../fixtures";
+import { e2e, expect, fake, test, useEnglish } from "../fixtures";
 import type { Page } from "@playwright/test";
 
 // One connection, one story: these tests build on each other in order.
@@ -8,9 +8,9 @@ test.beforeAll(async ({ request }) => {
   await fake.call(request, "reset", { initial: true });
 });
 
-test.beforeEach(async ({ page }) => {
+test.beforeEach(async ({ page, loginPage }) => {
   await useEnglish(page);
-  await signIn(page);
+  await loginPage.signIn();
 });
 
 /** A fresh state from the real Authorize route, without following the redirect to the consent page. */
@@ -30,43 +30,47 @@ async function expectState(page: Page, state: string) {
   expect((await response.json()).state).toBe(state);
 }
 
-test("the form explains bad input next to each field and keeps what was typed", async ({ page }) => {
-  await page.goto("/connect");
-  await expect(page.getByTestId("redirect-uri")).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
-  await page.locator('input[name="clientId"]').fill("not-a-uuid");
-  await page.locator('input[name="clientSecret"]').fill("has a space");
-  await page.locator('#credentials-form input[name="accountDomain"]').fill("acoustic.kommo.com");
-  await page.getByRole("button", { name: "Save" }).click();
+test("the form explains bad input next to each field and keeps what was typed", async ({ page, connectPage }) => {
+  await connectPage.goto();
+  await expect(connectPage.redirectUri).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
+  await connectPage.clientId.fill("not-a-uuid");
+  await connectPage.clientSecret.fill("has a space");
+  await connectPage.accountDomain.fill("acoustic.kommo.com");
+  await connectPage.saveButton.click();
   await expect(page.getByText(/The Client ID is a UUID/)).toBeVisible();
   await expect(page.getByText(/cannot contain spaces/)).toBeVisible();
   await expect(page.getByText(/belongs to the other platform/)).toBeVisible();
-  await expect(page.locator('input[name="clientId"]')).toHaveValue("not-a-uuid");
-  await expect(page.locator('input[name="clientId"]')).toHaveAttribute("aria-invalid", "true");
+  // Each message is tied to its own field, not merely somewhere on the page.
+  await expect(connectPage.clientId).toHaveAccessibleErrorMessage(/The Client ID is a UUID/);
+  await expect(connectPage.clientSecret).toHaveAccessibleErrorMessage(/cannot contain spaces/);
+  await expect(connectPage.accountDomain).toHaveAccessibleErrorMessage(/belongs to the other platform/);
+  await expect(connectPage.clientId).toHaveValue("not-a-uuid");
+  await expect(connectPage.clientId).toHaveAttribute("aria-invalid", "true");
   await expectState(page, "not_configured");
 });
 
-test("a wrong secret is refused by amoCRM and explained", async ({ page, request }) => {
-  await saveCredentials(page, { clientSecret: "W".repeat(64) });
+test("a wrong secret is refused by amoCRM and explained", async ({ page, request, connectPage, consentPage, statusPage }) => {
+  await connectPage.saveCredentials({ clientSecret: "W".repeat(64) });
   await expectState(page, "configured");
   const before = (await fake.state(request)).calls.tokenAuthorizationCode;
-  await authorize(page, "Allow");
+  await consentPage.authorize("Allow");
   await expect(page).toHaveURL(/error=invalid_client_secret/);
-  await expect(page.locator('[data-error-code="invalid_client_secret"]')).toContainText("refused the Client Secret");
+  await expect(await statusPage.error.expectCode("invalid_client_secret")).toContainText("refused the Client Secret");
   expect((await fake.state(request)).calls.tokenAuthorizationCode).toBe(before + 1);
   await expectState(page, "configured");
 });
 
-test("happy path: save, authorize, allow, connected with the account's name", async ({ page }) => {
-  await saveCredentials(page, { accountDomain: "https://acoustic.amocrm.ru/leads/pipeline/1" });
-  await page.goto("/connect");
+test("happy path: save, authorize, allow, connected with the account's name", async ({ page, connectPage, consentPage, statusPage }) => {
+  await connectPage.saveCredentials({ accountDomain: "https://acoustic.amocrm.ru/leads/pipeline/1" });
+  await connectPage.goto();
   await expect(page.getByText(/A secret was saved on/)).toBeVisible();
-  await expect(page.locator('input[name="clientSecret"]')).toHaveValue("");
-  await expect(page.locator('#credentials-form input[name="accountDomain"]')).toHaveValue("acoustic.amocrm.ru");
+  await expect(connectPage.clientSecret).toHaveValue("");
+  await expect(connectPage.accountDomain).toHaveValue("acoustic.amocrm.ru");
 
-  await authorize(page, "Allow");
+  await consentPage.authorize("Allow");
   await expect(page).toHaveURL(/\/status\?connected=1/);
-  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
-  await expect(page.getByTestId("account-name")).toHaveText("Acoustic");
+  await expect(statusPage.connectionState).toHaveText("Connected");
+  await expect(statusPage.accountName).toHaveText("Acoustic");
 
   const status = await (await page.request.get("/api/amocrm/status")).json();
   expect(status).toMatchObject({
@@ -82,42 +86,42 @@ test("happy path: save, authorize, allow, connected with the account's name", as
   const expiresIn = Date.parse(status.accessTokenExpiresAt) - Date.now();
   expect(expiresIn).toBeGreaterThan(86_000_000);
   expect(expiresIn).toBeLessThanOrEqual(86_400_000);
-  await expect(page.getByTestId("test-provider-banner")).toBeVisible();
+  await expect(statusPage.testProviderBanner).toBeVisible();
 });
 
-test("Deny in amoCRM is explained and the connection stays", async ({ page }) => {
-  await authorize(page, "Deny");
+test("Deny in amoCRM is explained and the connection stays", async ({ page, consentPage, statusPage }) => {
+  await consentPage.authorize("Deny");
   await expect(page).toHaveURL(/error=access_denied/);
-  await expect(page.locator('[data-error-code="access_denied"]')).toContainText("Deny was pressed");
+  await expect(await statusPage.error.expectCode("access_denied")).toContainText("Deny was pressed");
   await expectState(page, "connected");
 });
 
-test("an expired code is explained and the connection stays", async ({ page, request }) => {
+test("an expired code is explained and the connection stays", async ({ page, request, consentPage, statusPage }) => {
   await fake.call(request, "fault", { target: "code", hint: "Authorization code has expired", status: 400 });
-  await authorize(page, "Allow");
-  await expect(page.locator('[data-error-code="code_expired"]')).toContainText("expired");
+  await consentPage.authorize("Allow");
+  await expect(await statusPage.error.expectCode("code_expired")).toContainText("expired");
   await expectState(page, "connected");
 });
 
-test("a Redirect URI mismatch shows the exact URI amoCRM must have", async ({ page, request }) => {
+test("a Redirect URI mismatch shows the exact URI amoCRM must have", async ({ page, request, consentPage, statusPage }) => {
   // amoCRM's token endpoint refuses a redirect_uri that differs from the registered one by a single byte.
   await fake.call(request, "fault", { target: "code", hint: "Redirect URI is not associated with client", status: 400 });
-  await authorize(page, "Allow");
-  const alert = page.locator('[data-error-code="redirect_uri_mismatch"]');
+  await consentPage.authorize("Allow");
+  const alert = await statusPage.error.expectCode("redirect_uri_mismatch");
   await expect(alert).toContainText(`set it to exactly ${e2e.appUrl}/api/amocrm/callback`);
   await expectState(page, "connected");
 });
 
-test("a Redirect URI registered with a trailing slash is explained without echoing the code", async ({ page, request }) => {
+test("a Redirect URI registered with a trailing slash is explained without echoing the code", async ({ page, request, consentPage, statusPage }) => {
   await fake.call(request, "config", { redirectUri: `${e2e.appUrl}/api/amocrm/callback/` });
   try {
     const before = (await fake.state(request)).calls.tokenTotal;
     const callback = page.waitForResponse((response) => response.url().includes("/api/amocrm/callback/?code="));
-    await authorize(page, "Allow");
+    await consentPage.authorize("Allow");
     const response = await callback;
     expect(response.status()).toBe(303);
     expect(response.headers().location).toMatch(new RegExp(`^(${escapeRegExp(e2e.appUrl)})?/status\\?error=redirect_uri_mismatch$`));
-    await expect(page.locator('[data-error-code="redirect_uri_mismatch"]')).toContainText(`${e2e.appUrl}/api/amocrm/callback`);
+    await expect(await statusPage.error.expectCode("redirect_uri_mismatch")).toContainText(`${e2e.appUrl}/api/amocrm/callback`);
     expect((await fake.state(request)).calls.tokenTotal).toBe(before);
     await expectState(page, "connected");
     // Other pages keep the usual trailing-slash redirect.
@@ -129,70 +133,74 @@ test("a Redirect URI registered with a trailing slash is explained without echoi
   }
 });
 
-test("forged and replayed states are refused before any token request", async ({ page, request }) => {
+test("forged and replayed states are refused before any token request", async ({ page, request, consentPage, statusPage }) => {
   const before = (await fake.state(request)).calls.tokenTotal;
   await page.goto(`/api/amocrm/callback?code=def50200${"ab".repeat(20)}&state=forged-state&referer=acoustic.amocrm.ru&platform=1&client_id=${e2e.clientId}`);
-  await expect(page.locator('[data-error-code="state_invalid"]')).toBeVisible();
+  await statusPage.error.expectCode("state_invalid");
 
   // A real round trip, then the same callback URL again.
   const callback = page.waitForRequest((req) => req.url().startsWith(`${e2e.appUrl}/api/amocrm/callback?code=`));
-  await authorize(page, "Allow");
+  await consentPage.authorize("Allow");
   const callbackUrl = (await callback).url();
-  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  await expect(statusPage.connectionState).toHaveText("Connected");
   const afterSuccess = (await fake.state(request)).calls.tokenTotal;
   expect(afterSuccess).toBe(before + 1);
 
   await page.goto(callbackUrl);
-  await expect(page.locator('[data-error-code="state_used"]')).toContainText("already used");
+  await expect(await statusPage.error.expectCode("state_used")).toContainText("already used");
   expect((await fake.state(request)).calls.tokenTotal).toBe(afterSuccess);
   await expectState(page, "connected");
 });
 
 for (const referer of ["evil.example", "x.amocrm.ru.evil.example", "x.amocrm.ru@evil.example", "www.amocrm.ru", "acoustic.kommo.com"]) {
-  test(`a referer of ${referer} is refused with no outbound request`, async ({ page, request }) => {
+  test(`a referer of ${referer} is refused with no outbound request`, async ({ page, request, statusPage }) => {
     const state = await startAuthorization(page);
     const before = (await fake.state(request)).requests.length;
     const query = new URLSearchParams({ code: `def50200${"cd".repeat(30)}`, state, referer, client_id: e2e.clientId });
     await page.goto(`/api/amocrm/callback?${query}`);
-    await expect(page.locator('[role="alert"][data-error-code]')).toBeVisible();
-    expect(["referer_invalid", "platform_mismatch"]).toContain(new URL(page.url()).searchParams.get("error"));
+    await expect(statusPage.error.alert).toBeVisible();
+    const code = new URL(page.url()).searchParams.get("error");
+    expect(["referer_invalid", "platform_mismatch"]).toContain(code);
+    await statusPage.error.expectCode(code as "referer_invalid" | "platform_mismatch");
     expect((await fake.state(request)).requests.length).toBe(before);
     await expectState(page, "connected");
   });
 }
 
-test("an account other than the saved address is refused", async ({ page, request }) => {
+test("an account other than the saved address is refused", async ({ page, request, statusPage }) => {
   const state = await startAuthorization(page);
   const before = (await fake.state(request)).calls.tokenTotal;
   const query = new URLSearchParams({ code: `def50200${"ef".repeat(30)}`, state, referer: "other.amocrm.ru", client_id: e2e.clientId });
   await page.goto(`/api/amocrm/callback?${query}`);
-  await expect(page.locator('[data-error-code="account_mismatch"]')).toContainText("other.amocrm.ru");
+  await expect(await statusPage.error.expectCode("account_mismatch")).toContainText("other.amocrm.ru");
   expect((await fake.state(request)).calls.tokenTotal).toBe(before);
 });
 
-test("a session that ran out during consent: sign in, then the flow completes", async ({ page, request }) => {
-  await page.goto("/api/amocrm/authorize");
-  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+test("a session that ran out during consent: sign in, then the flow completes", async ({ page, request, consentPage, loginPage, statusPage }) => {
+  await consentPage.open();
+  await expect(consentPage.allowButton).toBeVisible();
   // The session ends while the admin is on amoCRM's page.
   const cookies = await page.context().cookies();
   await page.context().clearCookies();
   await page.context().addCookies(cookies.filter((cookie) => !cookie.name.includes("session-token")));
   const before = (await fake.state(request)).calls.tokenAuthorizationCode;
 
-  await page.getByRole("button", { name: "Allow" }).click();
+  await consentPage.choose("Allow");
   await expect(page).toHaveURL(/\/login/);
   expect(page.url()).not.toContain("code=");
-  await page.locator('input[name="email"]').fill(e2e.adminEmail);
-  await page.locator('input[name="password"]').fill(e2e.adminPassword);
-  await page.locator('form button[type="submit"]').last().click();
+  await loginPage.email.fill(e2e.adminEmail);
+  await loginPage.password.fill(e2e.adminPassword);
+  await loginPage.submitButton.click();
   await expect(page).toHaveURL(/\/status\?connected=1/);
-  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  await expect(statusPage.connectionState).toHaveText("Connected");
   expect((await fake.state(request)).calls.tokenAuthorizationCode).toBe(before + 1);
 });
 
-test("the connect page warns when it is opened at another address than APP_URL", async ({ page }) => {
-  await page.goto("/connect");
-  await expect(page.getByTestId("origin-warning")).toHaveCount(0);
+test("the connect page warns when it is opened at another address than APP_URL", async ({ page, connectPage }) => {
+  await connectPage.goto();
+  // A positive control first, so the absent warning below is not just a page that never loaded.
+  await expect(connectPage.redirectUri).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
+  await expect(connectPage.originWarning).toHaveCount(0);
   const behindProxy = await page.request.get("/connect", { headers: { "X-Forwarded-Host": "admin.example.com", "X-Forwarded-Proto": "https" } });
   expect(await behindProxy.text()).toContain(`You opened this page at https://admin.example.com, but APP_URL is ${e2e.appUrl}`);
 });

@@ -8,14 +8,10 @@ import { LOCALES, type Locale } from "../../lib/i18n/locales";
 import en from "../../messages/en/guide.json";
 import ru from "../../messages/ru/guide.json";
 import uz from "../../messages/uz/guide.json";
-import { e2e, expect, signIn, test } from "../fixtures";
+import { e2e, expect, GuidePage, LoginPage, test, useLocale } from "../fixtures";
 
 const GUIDE_TEXT: Record<Locale, typeof en> = { en, ru, uz };
 const SCREENSHOTS = path.join(e2e.runDir, "screenshots");
-
-async function useLocale(page: Page, locale: Locale) {
-  await page.context().addCookies([{ name: "NEXT_LOCALE", value: locale, url: e2e.appUrl }]);
-}
 
 async function expectNoSeriousViolations(page: Page, label: string) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -32,17 +28,17 @@ test.beforeAll(() => {
 for (const locale of LOCALES) {
   test(`every guide step renders in ${locale}, with its illustration, at 390 and 1280 px`, async ({ page }) => {
     await useLocale(page, locale);
-    await signIn(page);
+    await new LoginPage(page, locale).signIn();
+    const guide = new GuidePage(page, locale);
     const text = GUIDE_TEXT[locale];
     for (const step of GUIDE_STEPS) {
       for (const width of [390, 1280]) {
         await page.setViewportSize({ width, height: 900 });
-        await page.goto(`/guide/${step}`);
-        await expect(page.locator("html")).toHaveAttribute("lang", locale);
-        await expect(page.getByRole("heading", { level: 1 })).toHaveText(text.steps[step].title);
-        const figure = page.getByRole("img").first();
-        await expect(figure).toBeVisible();
-        await expect(figure).toHaveAccessibleName(/.+/);
+        await guide.goto(step);
+        await guide.expectLanguage(locale);
+        await expect(guide.heading).toHaveText(text.steps[step].title);
+        await expect(guide.figure).toBeVisible();
+        await expect(guide.figure).toHaveAccessibleName(/.+/);
         // Nothing sticks out sideways on a phone.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${locale} ${step} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
@@ -52,68 +48,73 @@ for (const locale of LOCALES) {
   });
 }
 
-test("the guide shows this server's Redirect URI and hook URL, and its last step leads into the form", async ({ page }) => {
+test("the guide shows this server's Redirect URI and hook URL, and its last step leads into the form", async ({ page, loginPage, guidePage, connectPage }) => {
   await useLocale(page, "en");
-  await signIn(page);
-  await page.goto("/guide/fill-form");
-  await expect(page.getByTestId("guide-redirect-uri")).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
-  await expect(page.getByTestId("guide-hook-url")).toHaveText(`${e2e.appUrl}/api/amocrm/disconnect-hook`);
-  await page.goto("/guide/copy-keys");
-  await page.getByRole("link", { name: en.finish.cta }).click();
+  await loginPage.signIn();
+  await guidePage.goto("fill-form");
+  await expect(guidePage.redirectUri).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
+  await expect(guidePage.hookUrl).toHaveText(`${e2e.appUrl}/api/amocrm/disconnect-hook`);
+  await guidePage.goto("copy-keys");
+  await guidePage.finishLink.click();
   await expect(page).toHaveURL(/\/connect$/);
-  await expect(page.getByTestId("redirect-uri")).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
+  await expect(connectPage.redirectUri).toHaveText(`${e2e.appUrl}/api/amocrm/callback`);
 });
 
-test("every error the status page can show links to a troubleshooting entry that exists", async ({ page }) => {
+test("every error the status page can show links to a troubleshooting entry that exists", async ({ page, loginPage, statusPage, troubleshootingPage }) => {
   await useLocale(page, "en");
-  await signIn(page);
-  await page.goto("/guide/troubleshooting");
+  await loginPage.signIn();
+  await troubleshootingPage.goto();
   for (const code of ALL_ERROR_CODES) {
-    await expect(page.locator(`[id="${code}"]`), code).toHaveCount(1);
+    // Found by its title; the id is what the status page's `#<code>` links land on.
+    await expect(troubleshootingPage.entry(code), code).toHaveAttribute("id", code);
   }
-  for (const code of ["redirect_uri_mismatch", "access_denied", "needs_reauth", "account_blocked", "payment_required", "rate_limited", "origin_mismatch", "revoked"]) {
-    await page.goto(`/status?error=${code}`);
-    const link = page.locator(`[data-error-code="${code}"] a[href="/guide/troubleshooting#${code}"]`);
-    await expect(link).toBeVisible();
+  for (const code of ["redirect_uri_mismatch", "access_denied", "needs_reauth", "account_blocked", "payment_required", "rate_limited", "origin_mismatch", "revoked"] as const) {
+    await statusPage.goto(`?error=${code}`);
+    await statusPage.error.expectCode(code);
+    await expect(statusPage.error.fixLink).toBeVisible();
   }
-  await page.locator('[data-error-code="revoked"] a').click();
+  await statusPage.error.fixLink.click();
   await expect(page).toHaveURL(/\/guide\/troubleshooting#revoked$/);
-  await expect(page.locator('[id="revoked"]')).toBeInViewport();
+  await expect(troubleshootingPage.entry("revoked")).toBeInViewport();
 });
 
-test("the credentials form can be completed with the keyboard alone", async ({ page }) => {
+test("the credentials form can be completed with the keyboard alone", async ({ page, loginPage, connectPage }) => {
   await useLocale(page, "en");
-  await signIn(page);
-  await page.goto("/connect");
-  const focusedName = () => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? "");
-  for (let presses = 0; presses < 60 && (await focusedName()) !== "platform"; presses += 1) await page.keyboard.press("Tab");
-  expect(await focusedName()).toBe("platform");
+  await loginPage.signIn();
+  await connectPage.goto();
+  // The platform radios are the first stop inside the form; the page's links and buttons come before them.
+  const platformFocused = () => connectPage.platformGroup.evaluate((group) => group.contains(document.activeElement));
+  for (let presses = 0; presses < 60 && !(await platformFocused()); presses += 1) await page.keyboard.press("Tab");
+  expect(await platformFocused()).toBe(true);
   await page.keyboard.press("Tab");
-  expect(await focusedName()).toBe("clientId");
+  await expect(connectPage.clientId).toBeFocused();
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type(e2e.clientId);
   await page.keyboard.press("Tab");
-  expect(await focusedName()).toBe("clientSecret");
+  await expect(connectPage.clientSecret).toBeFocused();
   await page.keyboard.type(e2e.clientSecret);
   await page.keyboard.press("Tab");
-  expect(await focusedName()).toBe("accountDomain");
+  await expect(connectPage.accountDomain).toBeFocused();
   await page.keyboard.press("Tab");
-  await expect(page.locator("#credentials-form button[type=submit]")).toBeFocused();
+  await expect(connectPage.saveButton).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(connectPage.savedMessage).toBeVisible();
+  await expect(connectPage.savedMessage).toContainText("Saved");
 });
 
 for (const locale of LOCALES) {
   test(`no serious accessibility violations in ${locale}`, async ({ page, browser }) => {
     const anonymous = await browser.newContext();
-    const loginPage = await anonymous.newPage();
-    await anonymous.addCookies([{ name: "NEXT_LOCALE", value: locale, url: e2e.appUrl }]);
-    await loginPage.goto(`${e2e.appUrl}/login`);
-    await expectNoSeriousViolations(loginPage, `${locale} /login`);
+    const anonymousPage = await anonymous.newPage();
+    await useLocale(anonymousPage, locale);
+    const loginPage = new LoginPage(anonymousPage, locale);
+    await loginPage.goto();
+    await expect(loginPage.heading).toBeVisible();
+    await expectNoSeriousViolations(anonymousPage, `${locale} /login`);
     await anonymous.close();
 
     await useLocale(page, locale);
-    await signIn(page);
+    await new LoginPage(page, locale).signIn();
     for (const route of [...GUIDE_STEPS.map((step) => `/guide/${step}`), "/guide/troubleshooting", "/connect", "/status", "/status?error=redirect_uri_mismatch"]) {
       await page.goto(route);
       await expectNoSeriousViolations(page, `${locale} ${route}`);

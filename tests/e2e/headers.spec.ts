@@ -1,4 +1,4 @@
-import { e2e, expect, signIn, test, useEnglish } from "../fixtures";
+import { e2e, expect, test, useEnglish } from "../fixtures";
 
 /** Security headers on every kind of route, and the app working under its own CSP. */
 
@@ -14,9 +14,9 @@ function expectCommonHeaders(headers: Record<string, string>, route: string) {
   expect(headers["strict-transport-security"], route).toBeUndefined();
 }
 
-test.beforeEach(async ({ page }) => {
+test.beforeEach(async ({ page, loginPage }) => {
   await useEnglish(page);
-  await signIn(page);
+  await loginPage.signIn();
 });
 
 test("every page carries a nonce CSP and is never cached", async ({ page }) => {
@@ -64,7 +64,7 @@ test("the session cookie is HttpOnly and SameSite=Lax", async ({ page }) => {
   expect(session!.sameSite).toBe("Lax");
 });
 
-test("the app works under its CSP with no violation reported", async ({ page }) => {
+test("the app works under its CSP with no violation reported", async ({ page, statusPage }) => {
   const violations: string[] = [];
   page.on("console", (message) => {
     if (/content security policy/i.test(message.text())) violations.push(message.text());
@@ -75,10 +75,10 @@ test("the app works under its CSP with no violation reported", async ({ page }) 
     await page.waitForLoadState("networkidle");
   }
   // Client components hydrate and act: the language switcher posts a server action.
-  await page.goto("/status");
-  await page.getByRole("button", { name: "Русский" }).click();
-  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
-  await page.getByRole("button", { name: "English" }).click();
-  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await statusPage.goto();
+  await statusPage.languageButton("ru").click();
+  await statusPage.expectLanguage("ru");
+  await statusPage.languageButton("en").click();
+  await statusPage.expectLanguage("en");
   expect(violations).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { e2e, expect, signIn, test, useEnglish } from "../fixtures";
+import { e2e, expect, test, useEnglish } from "../fixtures";
 
 /**
  * Hostile values against the form action, every /api/amocrm/* route and the callback: never a 5xx, always a
@@ -37,8 +37,8 @@ test.beforeEach(async ({ page }) => {
   await useEnglish(page);
 });
 
-test("hostile JSON bodies and origins against every admin POST route", async ({ page, request }) => {
-  await signIn(page);
+test("hostile JSON bodies and origins against every admin POST route", async ({ page, request, loginPage }) => {
+  await loginPage.signIn();
   const before = snapshot();
   let sent = 0;
   // `true` is the one legitimate value of forgetCredentials; everything else must be refused.
@@ -69,8 +69,8 @@ test("hostile JSON bodies and origins against every admin POST route", async ({ 
   console.log(`hostile POST requests sent: ${sent}`);
 });
 
-test("hostile query values against the callback, the hook, authorize and status", async ({ page, request }) => {
-  await signIn(page);
+test("hostile query values against the callback, the hook, authorize and status", async ({ page, request, loginPage }) => {
+  await loginPage.signIn();
   const before = snapshot();
   let sent = 0;
   // Node refuses request lines over 16 KB itself (431); the app sees everything up to that.
@@ -107,20 +107,21 @@ test("hostile query values against the callback, the hook, authorize and status"
   console.log(`hostile GET requests sent: ${sent + 2}`);
 });
 
-test("hostile values in the credentials form get messages next to the fields, never a server error", async ({ page }) => {
-  await signIn(page);
+test("hostile values in the credentials form get messages next to the fields, never a server error", async ({ page, loginPage, connectPage }) => {
+  await loginPage.signIn();
   const before = snapshot();
   const statuses: number[] = [];
   page.on("response", (response) => statuses.push(response.status()));
   for (const value of ["x".repeat(5000), "<script>alert(1)</script>", "\u0000\u0007 ключ", "'; DROP TABLE connections; --"]) {
-    await page.goto("/connect");
-    await page.locator('input[name="clientId"]').fill(value);
-    await page.locator('input[name="clientSecret"]').fill(`${value} with space`);
-    await page.locator('#credentials-form input[name="accountDomain"]').fill(value);
-    await page.locator('input[name="clientId"]').press("Enter");
-    await expect(page.locator("#clientId-error")).not.toBeEmpty();
-    await expect(page.locator("#clientSecret-error")).not.toBeEmpty();
-    await expect(page.locator("#accountDomain-error")).not.toBeEmpty();
+    await connectPage.goto();
+    await connectPage.clientId.fill(value);
+    await connectPage.clientSecret.fill(`${value} with space`);
+    await connectPage.accountDomain.fill(value);
+    await connectPage.clientId.press("Enter");
+    // The message each field points to (aria-errormessage) is there and says something.
+    await expect(connectPage.clientId).toHaveAccessibleErrorMessage(/\S/);
+    await expect(connectPage.clientSecret).toHaveAccessibleErrorMessage(/\S/);
+    await expect(connectPage.accountDomain).toHaveAccessibleErrorMessage(/\S/);
   }
   expect(statuses.filter((status) => status >= 500)).toEqual([]);
   expect(snapshot()).toEqual(before);

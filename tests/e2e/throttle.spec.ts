@@ -1,14 +1,10 @@
-import { e2e, expect, test } from "../fixtures";
+import { e2e, expect, LoginPage, test, useLocale } from "../fixtures";
 
 // Runs against the second server (its own database): a lockout there cannot lock the other tests out.
 test("after five failures in fifteen minutes the sign-in form says how long to wait", async ({ page }) => {
-  await page.context().addCookies([{ name: "NEXT_LOCALE", value: "en", url: e2e.setupAppUrl }]);
-  const attempt = async (email: string) => {
-    await page.goto(`${e2e.setupAppUrl}/login`);
-    await page.locator('input[name="email"]').fill(email);
-    await page.locator('input[name="password"]').fill("wrong-password");
-    await page.locator('input[name="password"]').press("Enter");
-  };
+  await useLocale(page, "en", e2e.setupAppUrl);
+  const loginPage = new LoginPage(page, "en", e2e.setupAppUrl);
+  const attempt = (email: string) => loginPage.signIn({ email, password: "wrong-password", expectSuccess: false });
   for (let failure = 1; failure <= 4; failure += 1) {
     await attempt("intruder@example.com");
     await expect(page.getByText("Wrong email or password.")).toBeVisible();

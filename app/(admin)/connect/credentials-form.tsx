@@ -35,7 +35,7 @@ export function CredentialsForm({
   const [state, action, pending] = useActionState<CredentialsFormState, FormData>(saveCredentialsAction, {});
   const values = state.status === "invalid" && state.values ? state.values : saved;
   return (
-    <form id="credentials-form" action={action} className="space-y-5" noValidate>
+    <form id="credentials-form" aria-label={text.legend} action={action} className="space-y-5" noValidate>
       <div aria-live="polite">
         {state.status === "saved" && (
           // One status region for the save and its warning: they are one outcome, announced together.

@@ -13,6 +13,7 @@ export function LongLivedForm({
 }: {
   platform: string;
   text: {
+    title: string;
     platform: string;
     platformAmocrm: string;
     platformKommo: string;
@@ -25,7 +26,7 @@ export function LongLivedForm({
   const [state, action, pending] = useActionState<LongLivedFormState, FormData>(connectLongLivedAction, {});
   const values = state.values ?? { platform, accountDomain: "" };
   return (
-    <form id="long-lived-form" action={action} className="space-y-4" noValidate>
+    <form id="long-lived-form" aria-label={text.title} action={action} className="space-y-4" noValidate>
       <div aria-live="polite">
         {state.message && (
           <Alert tone={state.status === "connected" ? "success" : "error"}>{state.message}</Alert>

@@ -110,6 +110,7 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
         <LongLivedForm
           platform={connection?.platform ?? "amocrm.ru"}
           text={{
+            title: t("longLived.title"),
             platform: t("form.platform"),
             platformAmocrm: t("form.platformAmocrm"),
             platformKommo: t("form.platformKommo"),

@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import { ALL_ERROR_CODES } from "../../lib/error-codes";
-import { authorize, e2e, expect, fake, responsesCapturePath, saveCredentials, signIn, test, useEnglish } from "../fixtures";
+import { e2e, expect, fake, responsesCapturePath, test, useEnglish } from "../fixtures";
 
 /**
- * Runs last (file name): exercises every page and API as an admin and as an anonymous visitor, error paths
- * included, then searches everything the server ever said or stored for the secrets planted in this run.
+ * Runs last, as the `leak-scan` project that depends on the main one (playwright.config.ts): exercises every page
+ * and API as an admin and as an anonymous visitor, error paths included, then searches everything the server ever
+ * said or stored for the secrets planted in this run.
  */
 test.describe.configure({ mode: "serial" });
 
@@ -16,7 +17,7 @@ async function capture(response: { status(): number; url(): string; headers(): R
   fs.appendFileSync(responsesCapturePath(), `${response.status()} ${path}\n${JSON.stringify(response.headers())}\n${await response.text().catch(() => "")}\n\n`);
 }
 
-test("exercise every page and API, anonymous and as admin, including error paths", async ({ page, request }) => {
+test("exercise every page and API, anonymous and as admin, including error paths", async ({ page, request, loginPage, connectPage, consentPage, statusPage }) => {
   await useEnglish(page);
   for (const route of [...PAGES, "/api/health", "/api/amocrm/status"]) await capture(await request.get(route, { maxRedirects: 0 }));
   for (const route of ["/api/amocrm/test", "/api/amocrm/refresh", "/api/amocrm/disconnect"]) {
@@ -25,15 +26,15 @@ test("exercise every page and API, anonymous and as admin, including error paths
   await capture(await request.get("/api/amocrm/disconnect-hook?client_uuid=x&account_id=1&signature=00", { maxRedirects: 0 }));
   await capture(await request.get(`/api/amocrm/callback?code=def50200abcdef&state=x&referer=acoustic.amocrm.ru`, { maxRedirects: 0 }));
 
-  await signIn(page);
+  await loginPage.signIn();
   for (const route of PAGES) await page.goto(route);
-  for (const code of ALL_ERROR_CODES) await page.goto(`/status?error=${code}`);
+  for (const code of ALL_ERROR_CODES) await statusPage.goto(`?error=${code}`);
   await page.goto("/connect?error=not_configured");
 
   // A full round trip, tests, refreshes and failures, so the fake has issued codes and several token pairs.
-  await saveCredentials(page, { accountDomain: "acoustic" });
-  await authorize(page, "Allow");
-  await expect(page.getByTestId("connection-state")).toHaveText("Connected");
+  await connectPage.saveCredentials({ accountDomain: "acoustic" });
+  await consentPage.authorize("Allow");
+  await expect(statusPage.connectionState).toHaveText("Connected");
   const post = (route: string, data: unknown = {}) => page.request.post(route, { headers: { Origin: e2e.appUrl }, data });
   await capture(await post("/api/amocrm/test"));
   await capture(await post("/api/amocrm/refresh"));
@@ -44,12 +45,12 @@ test("exercise every page and API, anonymous and as admin, including error paths
   await capture(await post("/api/amocrm/disconnect", { forgetCredentials: "yes" }));
   await capture(await post("/api/amocrm/disconnect", { unexpected: true }));
   await capture(await page.request.get("/api/amocrm/status"));
-  await page.goto("/status");
-  await authorize(page, "Deny");
-  await saveCredentials(page, { accountDomain: "acoustic" });
-  await authorize(page, "Allow");
+  await statusPage.goto();
+  await consentPage.authorize("Deny");
+  await connectPage.saveCredentials({ accountDomain: "acoustic" });
+  await consentPage.authorize("Allow");
   await capture(await post("/api/amocrm/disconnect"));
-  await page.goto("/status");
+  await statusPage.goto();
 });
 
 test("no planted secret appears in any response, header, log line or database byte", async ({ request }) => {

@@ -1,0 +1,52 @@
+import type { Locale } from "../../lib/i18n/locales";
+import enAuth from "../../messages/en/auth.json";
+import enCommon from "../../messages/en/common.json";
+import enConnect from "../../messages/en/connect.json";
+import enGuide from "../../messages/en/guide.json";
+import enStatus from "../../messages/en/status.json";
+import enTroubleshooting from "../../messages/en/troubleshooting.json";
+import ruAuth from "../../messages/ru/auth.json";
+import ruCommon from "../../messages/ru/common.json";
+import ruConnect from "../../messages/ru/connect.json";
+import ruGuide from "../../messages/ru/guide.json";
+import ruStatus from "../../messages/ru/status.json";
+import ruTroubleshooting from "../../messages/ru/troubleshooting.json";
+import uzAuth from "../../messages/uz/auth.json";
+import uzCommon from "../../messages/uz/common.json";
+import uzConnect from "../../messages/uz/connect.json";
+import uzGuide from "../../messages/uz/guide.json";
+import uzStatus from "../../messages/uz/status.json";
+import uzTroubleshooting from "../../messages/uz/troubleshooting.json";
+
+/**
+ * The UI's own words, per language, for finding elements by their accessible names: a page object asks for "the
+ * Save button" in the language the page is shown in, and a wording change in messages/ does not break the lookup.
+ * Typing every language as the English shape makes a key missing in ru or uz a type error here.
+ */
+export interface UiText {
+  auth: typeof enAuth;
+  common: typeof enCommon;
+  connect: typeof enConnect;
+  guide: typeof enGuide;
+  status: typeof enStatus;
+  troubleshooting: typeof enTroubleshooting;
+}
+
+const TEXT: Record<Locale, UiText> = {
+  en: { auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, status: enStatus, troubleshooting: enTroubleshooting },
+  ru: { auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, status: ruStatus, troubleshooting: ruTroubleshooting },
+  uz: { auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, status: uzStatus, troubleshooting: uzTroubleshooting },
+};
+
+export function uiText(locale: Locale): UiText {
+  return TEXT[locale];
+}
+
+/** Fills `{name}` placeholders the way next-intl does for plain (non-plural) messages. */
+export function fill(message: string, values: Record<string, string>): string {
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
