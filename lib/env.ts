@@ -3,6 +3,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { isCountryCode, type CountryCode } from "@/lib/leads/phone";
 
 /**
  * The only reader of process.env. Parsed once, lazily: `next build` imports this module without any secret set,
@@ -78,6 +79,23 @@ const schema = z.object({
   ),
   AMOCRM_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_000).catch(900),
   AMOCRM_KEEPALIVE_DAYS: z.coerce.number().min(0.001).max(80).catch(7),
+  LEADS_DEFAULT_COUNTRY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isCountryCode, "LEADS_DEFAULT_COUNTRY: must be a supported two-letter country code such as UZ, KZ, RU, KG or TJ")
+      .default("UZ"),
+  ),
+  LEADS_RATE_PER_MINUTE: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: "LEADS_RATE_PER_MINUTE: must be a whole number from 1 to 100000" }).int().min(1).max(100_000).default(120),
+  ),
+  LEADS_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: "LEADS_RETENTION_DAYS: must be a whole number of days from 1 to 3650" }).int().min(1).max(3650).default(30),
+  ),
   APP_TIME_ZONE: z.preprocess(
     blankToUndefined,
     z
@@ -111,6 +129,9 @@ export interface Env {
   refreshMarginSeconds: number;
   keepaliveDays: number;
   timeZone: string;
+  leadsDefaultCountry: CountryCode;
+  leadsRatePerMinute: number;
+  leadsRetentionDays: number;
   /** One line per value generated for development, to be printed once at start. */
   warnings: string[];
 }
@@ -171,6 +192,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     refreshMarginSeconds: raw.AMOCRM_REFRESH_MARGIN_SECONDS,
     keepaliveDays: raw.AMOCRM_KEEPALIVE_DAYS,
     timeZone: raw.APP_TIME_ZONE,
+    leadsDefaultCountry: raw.LEADS_DEFAULT_COUNTRY as CountryCode,
+    leadsRatePerMinute: raw.LEADS_RATE_PER_MINUTE,
+    leadsRetentionDays: raw.LEADS_RETENTION_DAYS,
     warnings,
   };
 }

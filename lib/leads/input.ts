@@ -28,7 +28,9 @@ export type LeadFieldProblem =
   | "url_invalid"
   | "contact_required"
   | "unknown_field"
-  | "not_object";
+  | "not_object"
+  | "not_json"
+  | "idempotency_key_invalid";
 
 export interface LeadFieldError {
   /** Dot path into the body, e.g. `phone` or `utm.source`; empty for the body itself. */
@@ -136,6 +138,8 @@ const PROBLEMS: ReadonlySet<string> = new Set<LeadFieldProblem>([
   "contact_required",
   "unknown_field",
   "not_object",
+  "not_json",
+  "idempotency_key_invalid",
 ]);
 
 function isProblem(message: string): message is LeadFieldProblem {
