@@ -50,6 +50,8 @@ export interface AmoHttpRequest {
   json?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Aborts the request (a refresh whose lease was lost); it then fails as provider_timeout. */
+  signal?: AbortSignal;
 }
 
 export interface AmoHttpResponse {
@@ -77,7 +79,9 @@ export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse>
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       // A redirect could turn the POST into a GET and carry the client secret elsewhere (contract §9.10).
       redirect: "manual",
-      signal: AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      signal: request.signal
+        ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS)])
+        : AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS),
       cache: "no-store",
     });
   } catch (error) {

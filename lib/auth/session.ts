@@ -1,8 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { auth } from "@/auth";
-import { deleteAdminSession, findAdminBySession } from "@/lib/db/queries/admins";
+import { deleteAdminSession, findAdminBySession } from "@/lib/db/admin-sessions";
 import type { Admin } from "@/lib/db/schema";
+import { auth } from "./next-auth";
 
 /**
  * The signed-in admin, re-read from the database, or null. The cookie must name a session that is still recorded:
@@ -13,13 +13,13 @@ export async function getAdmin(): Promise<Admin | null> {
   const id = Number(session?.user?.id);
   const sessionId = session?.sessionId;
   if (!Number.isSafeInteger(id) || typeof sessionId !== "string") return null;
-  return findAdminBySession({ adminId: id, sessionId }) ?? null;
+  return (await findAdminBySession({ adminId: id, sessionId })) ?? null;
 }
 
 /** Forgets the current session on the server, so its cookie stops working wherever a copy of it still exists. */
 export async function endSession(): Promise<void> {
   const sessionId = (await auth())?.sessionId;
-  if (typeof sessionId === "string") deleteAdminSession({ sessionId });
+  if (typeof sessionId === "string") await deleteAdminSession({ sessionId });
 }
 
 /** For pages and server actions: the admin, or a redirect to the sign-in page. */

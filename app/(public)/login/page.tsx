@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { PublicFrame } from "@/components/shell/public-frame";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { getAdmin } from "@/lib/auth/session";
-import { countAdmins } from "@/lib/db/queries/admins";
+import { countAdmins } from "@/lib/db/admins";
 import { LoginForm } from "./login-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -25,7 +25,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           {t("signedOut")}
         </p>
       )}
-      {countAdmins() === 0 && (
+      {(await countAdmins()) === 0 && (
         <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {t("noAdminYet")}
         </p>

@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { signIn } from "@/auth";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { createFirstAdminWithToken } from "@/lib/db/queries/admins";
+import { createFirstAdminWithToken } from "@/lib/db/setup-tokens";
 
 export type SetupState = {
   fieldErrors?: { email?: string[]; password?: string[]; confirm?: string[] };
@@ -32,7 +32,7 @@ export async function setupAction(_prev: SetupState, formData: FormData): Promis
   if (!parsed.success) {
     return { fieldErrors: z.flattenError(parsed.error).fieldErrors, email: input.email.slice(0, 320) };
   }
-  const admin = createFirstAdminWithToken({
+  const admin = await createFirstAdminWithToken({
     token: parsed.data.token,
     email: parsed.data.email,
     passwordHash: await hashPassword(parsed.data.password),
