@@ -86,7 +86,7 @@ describe("acceptDisconnectHook", () => {
 
   it("revokes the connection and forgets the tokens on a valid hook", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
-    const { getAccessToken } = await import("@/lib/amocrm/tokens");
+    const { getAccessToken, refreshNow, refreshForKeepalive } = await import("@/lib/amocrm/tokens");
     await connectThroughFake(amo.fake);
     expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({ ok: true });
 
@@ -101,7 +101,10 @@ describe("acceptDisconnectHook", () => {
     expect(row.clientSecretEnc).not.toBeNull();
     const { listEvents } = await import("@/lib/db/events");
     expect((await listEvents({ limit: 1 }))[0]).toMatchObject({ type: "amocrm_disconnected", actor: "amocrm" });
+    // One answer everywhere: refresh-now and the keep-alive say revoked too, not "not connected".
     expect(await codeOf(getAccessToken())).toBe("revoked");
+    expect(await codeOf(refreshNow({ actorEmail: "admin@example.com" }))).toBe("revoked");
+    expect(await codeOf(refreshForKeepalive())).toBe("revoked");
   });
 });
 

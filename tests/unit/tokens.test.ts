@@ -456,6 +456,38 @@ describe("keep-alive", () => {
   });
 });
 
+describe("single flight keyed by intent", () => {
+  it("an admin's refresh-now does not join a running keep-alive flight: it waits for it, then refreshes itself", async () => {
+    const { refreshForKeepalive, refreshNow } = await tokensModule();
+    await connectThroughFake(amo.fake);
+    const connected = await readConnection();
+    amo.fake.controls.configure({ responseDelayMs: 300 });
+    const keepalive = refreshForKeepalive();
+    // The keep-alive holds the lease and has asked amoCRM (its intent is recorded) before the admin clicks.
+    await vi.waitFor(async () => expect((await readConnection()).refreshIntentAt).not.toBeNull(), { timeout: 5000, interval: 20 });
+    const [kept, refreshed] = await Promise.all([keepalive, refreshNow({ actorEmail: ADMIN_EMAIL })]);
+
+    expect(kept.generation).toBe(connected.generation + 1);
+    expect(refreshed.generation).toBe(connected.generation + 2);
+    expect(refreshCalls(amo.fake)).toBe(2);
+    const { listEvents } = await import("@/lib/db/events");
+    const refreshes = (await listEvents({ limit: 2 })).map((event) => [event.actor, JSON.parse(event.details ?? "{}").reason]);
+    expect(refreshes).toEqual([
+      ["admin", "admin"],
+      ["system", "keepalive"],
+    ]);
+  });
+
+  it("callers with the same intent share one flight", async () => {
+    const { refreshNow } = await tokensModule();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ responseDelayMs: 200 });
+    const results = await Promise.all([refreshNow({ actorEmail: ADMIN_EMAIL }), refreshNow({ actorEmail: ADMIN_EMAIL })]);
+    expect(results[0].generation).toBe(results[1].generation);
+    expect(refreshCalls(amo.fake)).toBe(1);
+  });
+});
+
 describe("POST /api/amocrm/refresh", () => {
   const admin = { id: 1, email: ADMIN_EMAIL, passwordHash: "x", createdAt: new Date(), lastSignInAt: null };
 
