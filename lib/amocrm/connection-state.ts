@@ -61,8 +61,6 @@ export type ConnectionEvent =
   /** A callback that failed after its state check: shown as the last error, the connection itself is untouched. */
   | { type: "authorization_failed"; code: ErrorCode; detail?: Detail };
 
-export type ConnectionEventType = ConnectionEvent["type"];
-
 /** The three outcomes of a failed refresh. */
 export type RefreshFailureEvent = Extract<ConnectionEvent, { type: "transient_failure" | "blocked" | "permanent_failure" }>;
 

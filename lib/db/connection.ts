@@ -11,8 +11,6 @@ import { writeTransaction } from "./transaction";
  * errors, which tokens to keep) is decided by lib/amocrm/connection-state.ts; this module only stores it.
  */
 
-export { CONNECTION_ID };
-
 const slot = (column: SecretColumn<"connections">) => ({ table: "connections" as const, column, rowId: CONNECTION_ID });
 
 // Prepared once per database handle: building the query on every call cost 20 times the read itself, and every

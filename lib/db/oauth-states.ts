@@ -8,7 +8,7 @@ import { oauthStates } from "./schema";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
 
-export function hashState(state: string): string {
+function hashState(state: string): string {
   return createHash("sha256").update(state).digest("hex");
 }
 
