@@ -1,16 +1,17 @@
 // App-side set-up shared by the in-process measures. Imports app modules: load it only after createBenchEnv().
 import { hashPassword } from "@/lib/auth/password";
+import { saveCredentials } from "@/lib/amocrm/connection";
+import { createAdmin } from "@/lib/db/admins";
 import { getSqlite } from "@/lib/db/client";
-import { createAdmin } from "@/lib/db/queries/admins";
-import { getConnection, saveCredentials } from "@/lib/db/queries/connection";
+import { getConnection } from "@/lib/db/connection";
 import type { Admin } from "@/lib/db/schema";
 import type { FakeAmo } from "../tests/fake-amocrm/server";
 import { ADMIN_EMAIL, CLIENT_ID, type BenchEnv } from "./environment";
 
 /** A real admin row (the one `next start` signs in later) and saved credentials, as /connect leaves them. */
 export async function prepareApp(env: BenchEnv): Promise<Admin> {
-  const admin = createAdmin({ email: ADMIN_EMAIL, passwordHash: await hashPassword(env.adminPassword) });
-  saveCredentials({
+  const admin = await createAdmin({ email: ADMIN_EMAIL, passwordHash: await hashPassword(env.adminPassword) });
+  await saveCredentials({
     platform: "amocrm.ru",
     clientId: CLIENT_ID,
     clientSecret: env.clientSecret,
@@ -25,8 +26,8 @@ export function expireStoredAccessToken(): void {
   getSqlite().prepare("UPDATE connections SET access_token_expires_at = ? WHERE id = 1").run(Date.now() - 60_000);
 }
 
-export function storedGeneration(): number {
-  const row = getConnection();
+export async function storedGeneration(): Promise<number> {
+  const row = await getConnection();
   if (!row) throw new Error("no connection row");
   return row.generation;
 }

@@ -1,7 +1,7 @@
 // Measure 1, callback overhead: complete authorizations (state, code exchange, account read, encrypted save) against
 // the fake amoCRM, minus the fake's own handling time. Imports app modules: load after createBenchEnv().
 import { completeAuthorization, parseCallbackQuery } from "@/lib/amocrm/callback";
-import { createOauthState } from "@/lib/db/queries/connection";
+import { createOauthState } from "@/lib/db/oauth-states";
 import type { Admin } from "@/lib/db/schema";
 import { switchToFreshAccountHost } from "./app";
 import type { BenchEnv } from "./environment";
@@ -60,7 +60,7 @@ export async function measureCallbackInProcess({
   await withQuietInfo(async () => {
     for (let i = 0; i < warmup + count; i++) {
       switchToFreshAccountHost(fake, `benchcb${i}`);
-      const state = createOauthState({ adminId: admin.id });
+      const state = await createOauthState({ adminId: admin.id });
       const issued = fake.controls.issueCode({ state });
       const params = new URL(issued.location).searchParams;
 
@@ -116,7 +116,7 @@ export async function measureCallbackOverHttp({
   let wrongRequestCounts = 0;
   for (let i = 0; i < warmup + count; i++) {
     switchToFreshAccountHost(fake, `benchhttp${i}`);
-    const state = createOauthState({ adminId: admin.id });
+    const state = await createOauthState({ adminId: admin.id });
     const location = fake.controls.issueCode({ state }).location;
     if (!location.startsWith(`${appUrl}/api/amocrm/callback?`)) throw new BenchError(`callback: unexpected redirect target ${location}`);
 

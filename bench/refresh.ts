@@ -27,7 +27,7 @@ interface Step {
 /** Expires the stored token, runs `body`, and counts the refreshes amoCRM saw meanwhile. */
 async function step(env: BenchEnv, body: () => Promise<number[]>): Promise<Step> {
   expireStoredAccessToken();
-  const expected = storedGeneration() + 1;
+  const expected = (await storedGeneration()) + 1;
   const before = refreshCalls(env.fake);
   const startedAt = performance.now();
   const generations = await body();

@@ -60,7 +60,7 @@ export async function measureTokenHotPath({
 }): Promise<HotPathResult> {
   const bare = getSqlite().prepare("SELECT * FROM connections WHERE id = ?");
   const bareRead = () => bare.get(1);
-  const generation = storedGeneration();
+  const generation = await storedGeneration();
   const callsBefore = refreshCalls(fake);
   let wrongGeneration = 0;
   const hotPath = async () => {

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   needs_reauth: 409,
   revoked: 409,
   encryption_key_mismatch: 503,
+  database_unavailable: 503,
 
   // Token endpoint and API answers (contract §4)
   code_expired: 502,

@@ -17,11 +17,8 @@ export class AppError extends Error {
     this.status = ERROR_CODES[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+  /** How long to wait before trying again (throttled, rate_limited, a backoff); sent as Retry-After. */
   readonly retryAfterSeconds: number | undefined;
-}
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
 }
 
 /** AppErrors as they are; a secret no configured key opens becomes encryption_key_mismatch; anything else null. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { hashPassword } from "@/lib/auth/password";
-import { countAdmins, createAdmin, createSetupToken } from "@/lib/db/queries/admins";
-import { getDb } from "@/lib/db/client";
+import { countAdmins, createAdmin } from "@/lib/db/admins";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { createSetupToken } from "@/lib/db/setup-tokens";
 import { EnvError, getEnv } from "@/lib/env";
 
 /**
@@ -21,19 +22,19 @@ export async function startServer(): Promise<void> {
   if (env.amocrmApiOrigin) {
     console.warn(`[config] AMOCRM_API_ORIGIN is set: every amoCRM call goes to ${env.amocrmApiOrigin} (test provider)`);
   }
-  getDb();
+  await migrateDatabase();
   await ensureFirstAdmin(env);
   const { startBackgroundJobs } = await import("@/lib/amocrm/jobs");
   startBackgroundJobs();
 }
 
 async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
-  if (countAdmins() > 0) return;
+  if ((await countAdmins()) > 0) return;
   if (env.adminEmail && env.adminPassword) {
-    createAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) });
+    await createAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) });
     console.info("[setup] first admin created from ADMIN_EMAIL and ADMIN_PASSWORD");
     return;
   }
-  const { token } = createSetupToken();
+  const { token } = await createSetupToken();
   console.info(`[setup] No admin exists yet. Create the first one within an hour at: ${env.appUrl}/setup?token=${token}`);
 }

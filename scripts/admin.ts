@@ -5,7 +5,8 @@ import readline from "node:readline";
 import { Writable } from "node:stream";
 import { z } from "zod";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { createAdmin, deleteAdminSessions, findAdminByEmail, updateAdminPassword } from "@/lib/db/queries/admins";
+import { deleteAdminSessions } from "@/lib/db/admin-sessions";
+import { createAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/admins";
 
 const USAGE = "Usage: npm run admin -- add <email>\n       npm run admin -- reset-password <email>";
 
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   if ((command !== "add" && command !== "reset-password") || !rawEmail || rest.length > 0) fail(USAGE);
   const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse(rawEmail);
   if (!email.success) fail(`Not an email address: ${rawEmail}`);
-  const existing = findAdminByEmail(email.data);
+  const existing = await findAdminByEmail(email.data);
   const exists = existing !== undefined;
   if (command === "add" && exists) fail(`An admin with the email ${email.data} already exists. Use reset-password.`);
   if (command === "reset-password" && !exists) fail(`No admin has the email ${email.data}. Use add.`);
@@ -59,12 +60,12 @@ async function main(): Promise<void> {
   if (password.length < PASSWORD_MIN_LENGTH) fail(`The password must have at least ${PASSWORD_MIN_LENGTH} characters.`);
   const passwordHash = await hashPassword(password);
   if (command === "add") {
-    createAdmin({ email: email.data, passwordHash });
+    await createAdmin({ email: email.data, passwordHash });
     console.log(`Admin ${email.data} created.`);
   } else {
-    updateAdminPassword({ email: email.data, passwordHash });
+    await updateAdminPassword({ email: email.data, passwordHash });
     // Whoever knew the old password must not stay signed in.
-    if (existing) deleteAdminSessions({ adminId: existing.id });
+    if (existing) await deleteAdminSessions({ adminId: existing.id });
     console.log(`Password of ${email.data} changed; every session of this admin is signed out.`);
   }
 }

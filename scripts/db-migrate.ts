@@ -1,6 +1,4 @@
 // npm run db:migrate: applies pending migrations to DATABASE_URL's database (the server also does this at start).
-import { getDb } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
+import { migrateDatabase } from "@/lib/db/migrate";
 
-getDb();
-console.log(`Migrations applied to ${getEnv().databasePath}`);
+migrateDatabase().then(({ databasePath }) => console.log(`Migrations applied to ${databasePath}`));

@@ -39,6 +39,7 @@ export const ERROR_GROUP_OF = {
   needs_reauth: "connection",
   revoked: "connection",
   encryption_key_mismatch: "connection",
+  database_unavailable: "connection",
   long_lived_no_refresh: "connection",
 
   code_expired: "amocrm",

@@ -1,5 +1,7 @@
 import "server-only";
-import { createOauthState, getConnection, addEvent } from "@/lib/db/queries/connection";
+import { getConnection } from "@/lib/db/connection";
+import { addEvent } from "@/lib/db/events";
+import { createOauthState } from "@/lib/db/oauth-states";
 import type { Admin } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -9,14 +11,14 @@ import { PLATFORM_INFO } from "./platform";
  * The consent page URL for the saved integration (contract §1.1): `client_id`, a fresh single-use `state` bound to
  * the admin, and `mode=post_message`, which makes amoCRM redirect the same top-level window back to us.
  */
-export function buildConsentUrl({ admin, now = new Date() }: { admin: Admin; now?: Date }): URL {
-  const connection = getConnection();
+export async function buildConsentUrl({ admin, now = new Date() }: { admin: Admin; now?: Date }): Promise<URL> {
+  const connection = await getConnection();
   if (!connection?.clientId || !connection.clientSecretEnc) throw new AppError("not_configured");
   const env = getEnv();
   const url = new URL(env.amocrmOauthUrl ?? PLATFORM_INFO[connection.platform].consentUrl);
   url.searchParams.set("client_id", connection.clientId);
-  url.searchParams.set("state", createOauthState({ adminId: admin.id, now }));
+  url.searchParams.set("state", await createOauthState({ adminId: admin.id, now }));
   url.searchParams.set("mode", "post_message");
-  addEvent({ type: "authorize_started", actor: "admin", actorEmail: admin.email, at: now });
+  await addEvent({ type: "authorize_started", actor: "admin", actorEmail: admin.email, at: now });
   return url;
 }

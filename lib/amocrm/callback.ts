@@ -1,20 +1,16 @@
 import "server-only";
 import { z } from "zod";
-import {
-  consumeOauthState,
-  getConnection,
-  readSecrets,
-  recordConnectionError,
-  setOauthStateOutcome,
-  storeConnectedTokens,
-  addEvent,
-} from "@/lib/db/queries/connection";
+import { getConnection, readSecrets } from "@/lib/db/connection";
+import { addEvent } from "@/lib/db/events";
+import { consumeOauthState, setOauthStateOutcome } from "@/lib/db/oauth-states";
 import type { Admin } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError, toAppError } from "@/lib/errors";
 import type { ErrorCode } from "@/lib/error-codes";
+import { storeConnectedTokens } from "./connection";
 import { exchangeCode, fetchAccount, type AmoAccount } from "./oauth";
 import { validateReferer } from "./platform";
+import { applyConnectionEvent } from "./transitions";
 
 /** The callback's query (contract §2). Bounded lengths: real codes are about 1,000–1,150 characters. */
 export const callbackQuerySchema = z.object({
@@ -56,11 +52,11 @@ export async function completeAuthorization({
   now?: () => Date;
 }): Promise<CallbackOutcome> {
   if (!query.state || !query.code) return { ok: false, code: "invalid_callback" };
-  const consumed = consumeOauthState({ state: query.state, adminId: admin.id, now: now() });
+  const consumed = await consumeOauthState({ state: query.state, adminId: admin.id, now: now() });
   if (!consumed.ok) return { ok: false, code: consumed.code };
 
   const outcome = await exchangeAfterState({ query: { ...query, code: query.code }, admin, now });
-  setOauthStateOutcome({ stateHash: consumed.stateHash, outcome: outcome.ok ? "connected" : outcome.code });
+  await setOauthStateOutcome({ stateHash: consumed.stateHash, outcome: outcome.ok ? "connected" : outcome.code });
   return outcome;
 }
 
@@ -73,22 +69,28 @@ async function exchangeAfterState({
   admin: Admin;
   now: () => Date;
 }): Promise<CallbackOutcome> {
-  const fail = (code: ErrorCode, detail: Record<string, string | number> = {}): CallbackOutcome => {
-    recordConnectionError({ code, detail, eventType: "authorization_failed", actor: "admin", actorEmail: admin.email, now: now() });
+  const fail = async (code: ErrorCode, detail: Record<string, string | number> = {}): Promise<CallbackOutcome> => {
+    // The error is shown on /status; the connection itself stays exactly as it was.
+    await applyConnectionEvent({
+      event: { type: "authorization_failed", code, detail },
+      now: now(),
+      actor: { actor: "admin", actorEmail: admin.email },
+      details: { code, ...detail },
+    });
     console.warn(`[amocrm] authorization failed: ${code}`);
     return { ok: false, code };
   };
 
-  const connection = getConnection();
-  if (!connection?.clientId || !connection.clientSecretEnc) return fail("not_configured");
+  const connection = await getConnection();
+  if (!connection?.clientId || !connection.clientSecretEnc) return await fail("not_configured");
   const account = query.referer ? validateReferer(query.referer) : null;
-  if (!account) return fail("referer_invalid");
-  if (account.platform !== connection.platform) return fail("platform_mismatch", { host: account.host });
+  if (!account) return await fail("referer_invalid");
+  if (account.platform !== connection.platform) return await fail("platform_mismatch", { host: account.host });
   if (connection.expectedAccountHost && connection.expectedAccountHost !== account.host) {
-    return fail("account_mismatch", { host: account.host, expected: connection.expectedAccountHost });
+    return await fail("account_mismatch", { host: account.host, expected: connection.expectedAccountHost });
   }
   if (query.client_id !== undefined && query.client_id.toLowerCase() !== connection.clientId.toLowerCase()) {
-    return fail("client_id_mismatch");
+    return await fail("client_id_mismatch");
   }
 
   const { redirectUri } = getEnv();
@@ -108,9 +110,9 @@ async function exchangeAfterState({
     } catch (error) {
       // The code is spent and the tokens are good: keep them, and say the account could not be read yet.
       if (!(error instanceof AppError)) throw error;
-      addEvent({ type: "account_read_failed", actor: "system", details: { code: error.code }, at: now() });
+      await addEvent({ type: "account_read_failed", actor: "system", details: { code: error.code }, at: now() });
     }
-    storeConnectedTokens({
+    await storeConnectedTokens({
       mode: "oauth",
       platform: connection.platform,
       accessToken: tokens.accessToken,
@@ -120,7 +122,6 @@ async function exchangeAfterState({
       accountHost: account.host,
       account: accountInfo ?? (tokens.claims.accountId ? { id: tokens.claims.accountId, name: account.subdomain, subdomain: account.subdomain } : null),
       apiDomain: tokens.claims.apiDomain ?? null,
-      eventType: "connected",
       actor: "admin",
       actorEmail: admin.email,
       now: now(),
@@ -130,6 +131,6 @@ async function exchangeAfterState({
   } catch (error) {
     const appError = toAppError(error);
     if (!appError) throw error;
-    return fail(appError.code, { ...appError.detail, host: account.host });
+    return await fail(appError.code, { ...appError.detail, host: account.host });
   }
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { amoHttp, providerError, withRateLimitRetry, type AmoHttpRequest, type AmoHttpResponse } from "./http";
-import { getAccessToken, refreshAfterUnauthorized, type AccessToken, type TokenHooks } from "./tokens";
+import { getAccessToken, refreshAfterUnauthorized, type AccessToken } from "./tokens";
 
 /**
  * The account API for the rest of the server: `amoFetch("/api/v4/...")` with a valid token, JSON in and out.
@@ -19,7 +19,6 @@ export interface AmoFetchInit<S extends z.ZodType> {
   timeoutMs?: number;
   /** Decision time for the token's expiry (tests use a fake clock). */
   now?: Date;
-  hooks?: TokenHooks;
 }
 
 export interface AmoFetchResult<T> {
@@ -39,11 +38,11 @@ export async function amoFetch<S extends z.ZodType = z.ZodUnknown>(
   path: string,
   init: AmoFetchInit<S> = {},
 ): Promise<AmoFetchResult<z.output<S>>> {
-  const { now, hooks } = init;
-  let token = await getAccessToken({ now, hooks });
+  const { now } = init;
+  let token = await getAccessToken({ now });
   let sent = await send(token, path, init);
   if (sent.response.status === 401) {
-    token = await refreshAfterUnauthorized({ rejected: token, now, hooks });
+    token = await refreshAfterUnauthorized({ rejected: token, now });
     sent = await send(token, path, init);
   }
   const { response, latencyMs } = sent;

@@ -1,8 +1,8 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { DecryptionError } from "@/lib/crypto/secrets";
-import { forgetTokens, getConnection, readSecrets } from "@/lib/db/queries/connection";
+import { getConnection, readClientSecretOrNull } from "@/lib/db/connection";
 import type { ErrorCode } from "@/lib/error-codes";
+import { applyConnectionEvent } from "./transitions";
 
 /**
  * amoCRM's "integration disabled" hook (contract §7.1): `GET ?client_uuid&account_id&signature` where signature is
@@ -33,15 +33,10 @@ function refuse(reason: string): DisconnectHookResult {
   return { ok: false, status: 403, code: "signature_invalid" };
 }
 
-export function acceptDisconnectHook(params: DisconnectHookParams): DisconnectHookResult {
-  const connection = getConnection();
-  let clientSecret: string | null = null;
-  try {
-    clientSecret = connection ? readSecrets(connection).clientSecret : null;
-  } catch (error) {
-    // A secret no configured key opens cannot verify anything: the same as none saved.
-    if (!(error instanceof DecryptionError)) throw error;
-  }
+export async function acceptDisconnectHook(params: DisconnectHookParams): Promise<DisconnectHookResult> {
+  const connection = await getConnection();
+  // A secret no configured key opens cannot verify anything: the same as none saved.
+  const clientSecret = connection ? readClientSecretOrNull(connection) : null;
   if (!connection?.clientId || !clientSecret) {
     console.warn("[amocrm] disconnect hook refused: no integration is configured");
     return { ok: false, status: 401, code: "not_configured" };
@@ -57,13 +52,11 @@ export function acceptDisconnectHook(params: DisconnectHookParams): DisconnectHo
     return refuse("account_id is not the connected account");
   }
 
-  forgetTokens({
-    actor: "amocrm",
-    forgetCredentials: false,
-    state: "revoked",
-    eventType: "amocrm_disconnected",
-    code: "revoked",
-    now: params.now,
+  await applyConnectionEvent({
+    event: { type: "revoked_by_hook" },
+    now: params.now ?? new Date(),
+    actor: { actor: "amocrm" },
+    details: { forgetCredentials: false },
   });
   console.info("[amocrm] disconnect hook accepted: the connection is revoked");
   return { ok: true };

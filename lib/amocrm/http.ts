@@ -27,19 +27,25 @@ export function resolveOutboundUrl(host: string, path: string): URL {
   return new URL(path, origin);
 }
 
-// Per-account sliding window: at most 7 requests in any second, token calls included (contract §9.8).
-const recentCalls = new Map<string, number[]>();
+// One sliding window for every call the app makes to amoCRM, token calls included: at most 7 starts in any second
+// (docs/amocrm-contract.md §9.8, §11.6). amoCRM counts arrivals, not departures: a call delayed in transit can land
+// closer to the next one than it left, so the window is kept a little longer than a second.
+const WINDOW_MS = 1000;
+const TRANSIT_SLACK_MS = 100;
+// On globalThis: Next may load this module more than once per process, and the limit is the process's.
+const limiter = globalThis as unknown as { amocrmCallStarts?: number[] };
 
-async function waitForSlot(host: string): Promise<void> {
+async function waitForSlot(): Promise<void> {
+  const span = WINDOW_MS + TRANSIT_SLACK_MS;
   for (;;) {
     const now = Date.now();
-    const calls = (recentCalls.get(host) ?? []).filter((at) => now - at < 1000);
-    if (calls.length < MAX_REQUESTS_PER_SECOND) {
-      calls.push(now);
-      recentCalls.set(host, calls);
+    const starts = (limiter.amocrmCallStarts ?? []).filter((at) => now - at < span);
+    limiter.amocrmCallStarts = starts;
+    if (starts.length < MAX_REQUESTS_PER_SECOND) {
+      starts.push(now);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (now - (calls[0] ?? now)) + 1));
+    await sleep(span - (now - (starts[0] ?? now)) + 1);
   }
 }
 
@@ -50,6 +56,8 @@ export interface AmoHttpRequest {
   json?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Aborts the request (a refresh whose lease was lost); it then fails as provider_timeout. */
+  signal?: AbortSignal;
 }
 
 export interface AmoHttpResponse {
@@ -63,7 +71,7 @@ export interface AmoHttpResponse {
 /** Sends one request; network failures and timeouts become AppErrors, HTTP statuses are returned as they are. */
 export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse> {
   const url = resolveOutboundUrl(request.host, request.path);
-  await waitForSlot(request.host);
+  await waitForSlot();
   const headers: Record<string, string> = { "User-Agent": USER_AGENT, Accept: "application/json", ...request.headers };
   if (request.json !== undefined) headers["Content-Type"] = "application/json";
   // With a test origin every account host collapses to one address; the fake reads the intended host here.
@@ -77,7 +85,9 @@ export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse>
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       // A redirect could turn the POST into a GET and carry the client secret elsewhere (contract §9.10).
       redirect: "manual",
-      signal: AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      signal: request.signal
+        ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS)])
+        : AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS),
       cache: "no-store",
     });
   } catch (error) {

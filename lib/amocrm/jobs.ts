@@ -1,77 +1,49 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { getConnection } from "@/lib/db/queries/connection";
-import { acquireLease, releaseLease } from "@/lib/db/queries/tokens";
-import type { Connection } from "@/lib/db/schema";
-import { getEnv, type Env } from "@/lib/env";
+import { getConnection } from "@/lib/db/connection";
+import { withLease } from "@/lib/db/lease";
+import { getEnv } from "@/lib/env";
 import type { ErrorCode } from "@/lib/error-codes";
 import { AppError } from "@/lib/errors";
-import { refreshForKeepalive, resolveDanglingRefresh, type DanglingIntentOutcome, type TokenHooks } from "./tokens";
+import { keepaliveSkipReason, nextKeepaliveAt, type KeepaliveSkipReason } from "./connection-state";
+import { refreshForKeepalive, resolveDanglingRefresh, type DanglingIntentOutcome } from "./tokens";
 
 /**
  * Periodic work of the server process. Keep-alive: amoCRM revokes a refresh token unused for three months (contract
- * §3.3, §9.5), so the server refreshes once the last refresh is older than AMOCRM_KEEPALIVE_DAYS. Exactly one process
- * does it at a time (a lease in `leases`). `npm run amocrm:refresh` runs the same once, for cron.
+ * §3.3, §9.5), so the server refreshes once the last refresh is older than AMOCRM_KEEPALIVE_DAYS (the schedule is
+ * connection-state's nextKeepaliveAt). Exactly one process does it at a time (the `amocrm-keepalive` lease).
+ * `npm run amocrm:refresh` runs the same once, for cron.
  */
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const JOB_INTERVAL_MS = 5 * 60_000;
 const KEEPALIVE_LEASE = "amocrm-keepalive";
-// Longer than one refresh can take (a few 15-second calls); a dead holder blocks the job this long at most.
-const KEEPALIVE_LEASE_TTL_MS = 2 * 60_000;
-
-type KeepaliveFields = Pick<
-  Connection,
-  "mode" | "refreshTokenEnc" | "state" | "lastRefreshAt" | "connectedAt" | "updatedAt" | "nextRetryAt"
->;
-
-/**
- * When the keep-alive refresh is due: the last refresh + AMOCRM_KEEPALIVE_DAYS, or later while a backoff wait runs.
- * Null when there is nothing to keep alive (no refresh token, long-lived mode, needs_reauth, revoked). Pure.
- */
-export function nextKeepaliveAt(connection: KeepaliveFields | undefined, env: Pick<Env, "keepaliveDays">): Date | null {
-  if (!connection || connection.mode !== "oauth" || !connection.refreshTokenEnc) return null;
-  if (connection.state === "needs_reauth" || connection.state === "revoked") return null;
-  const since = connection.lastRefreshAt ?? connection.connectedAt ?? connection.updatedAt;
-  const due = since.getTime() + env.keepaliveDays * DAY_MS;
-  return new Date(Math.max(due, connection.nextRetryAt?.getTime() ?? 0));
-}
 
 export type KeepaliveOutcome =
   | { outcome: "refreshed"; accessTokenExpiresAt: Date | null }
   | { outcome: "not_due"; nextAt: Date }
-  | { outcome: "skipped"; reason: "not_connected" | "long_lived" | "needs_reauth" | "revoked" }
+  | { outcome: "skipped"; reason: KeepaliveSkipReason }
   | { outcome: "busy" }
   | { outcome: "failed"; code: ErrorCode };
 
-function skipReason(connection: Connection | undefined): (KeepaliveOutcome & { outcome: "skipped" })["reason"] | null {
-  if (connection?.state === "revoked") return "revoked";
-  if (connection?.state === "needs_reauth") return "needs_reauth";
-  if (!connection?.accessTokenEnc) return "not_connected";
-  if (connection.mode === "long_lived") return "long_lived";
-  if (!connection.refreshTokenEnc) return "not_connected";
-  return null;
-}
-
-/** One keep-alive check: refreshes when due, under the `leases` lease so only one process does it. */
-export async function runKeepalive({ now = new Date(), hooks }: { now?: Date; hooks?: TokenHooks } = {}): Promise<KeepaliveOutcome> {
-  const owner = `keepalive:${process.pid}:${randomUUID()}`;
-  if (!acquireLease({ name: KEEPALIVE_LEASE, owner, now: new Date(), ttlMs: KEEPALIVE_LEASE_TTL_MS })) return { outcome: "busy" };
+async function keepaliveOnce(now: Date): Promise<KeepaliveOutcome> {
   try {
-    const connection = getConnection();
-    const reason = skipReason(connection);
+    const connection = await getConnection();
+    const reason = keepaliveSkipReason(connection);
     if (reason) return { outcome: "skipped", reason };
     const nextAt = nextKeepaliveAt(connection, getEnv());
     if (!nextAt) return { outcome: "skipped", reason: "not_connected" };
     if (nextAt.getTime() > now.getTime()) return { outcome: "not_due", nextAt };
-    const token = await refreshForKeepalive({ now, hooks });
+    const token = await refreshForKeepalive({ now });
     return { outcome: "refreshed", accessTokenExpiresAt: token.accessTokenExpiresAt };
   } catch (error) {
     if (error instanceof AppError) return { outcome: "failed", code: error.code };
     throw error;
-  } finally {
-    releaseLease({ name: KEEPALIVE_LEASE, owner });
   }
+}
+
+/** One keep-alive check: refreshes when due, under the keep-alive lease so only one process does it. */
+export async function runKeepalive({ now = new Date() }: { now?: Date } = {}): Promise<KeepaliveOutcome> {
+  const run = await withLease(KEEPALIVE_LEASE, () => keepaliveOnce(now));
+  return run.acquired ? run.value : { outcome: "busy" };
 }
 
 export interface MaintenanceResult {
@@ -80,9 +52,9 @@ export interface MaintenanceResult {
 }
 
 /** What the timer and `npm run amocrm:refresh` do: resolve an interrupted refresh, then keep the token alive. */
-export async function runTokenMaintenance({ now = new Date(), hooks }: { now?: Date; hooks?: TokenHooks } = {}): Promise<MaintenanceResult> {
-  const dangling = await resolveDanglingRefresh({ now, hooks });
-  const keepalive = await runKeepalive({ now, hooks });
+export async function runTokenMaintenance({ now = new Date() }: { now?: Date } = {}): Promise<MaintenanceResult> {
+  const dangling = await resolveDanglingRefresh({ now });
+  const keepalive = await runKeepalive({ now });
   return { dangling, keepalive };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
-import { storeConnectedTokens } from "@/lib/db/queries/connection";
 import type { Connection, Platform } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { storeConnectedTokens } from "./connection";
 import { fetchAccount, readAccessTokenClaims } from "./oauth";
 import { parseAccountHost } from "./platform";
 
@@ -42,7 +42,7 @@ export async function connectLongLivedToken(input: ConnectLongLivedInput): Promi
   const account = await fetchAccount({ host: host.host, accessToken: input.token });
   if (claims.accountId !== undefined && claims.accountId !== account.id) throw new AppError("account_mismatch");
 
-  storeConnectedTokens({
+  await storeConnectedTokens({
     mode: "long_lived",
     platform: input.platform,
     accessToken: input.token,
@@ -52,7 +52,6 @@ export async function connectLongLivedToken(input: ConnectLongLivedInput): Promi
     accountHost: host.host,
     account,
     apiDomain: claims.apiDomain ?? null,
-    eventType: "long_lived_token_connected",
     actor: "admin",
     actorEmail: input.actorEmail,
     now,

@@ -50,10 +50,11 @@ interface TokenRequestBase {
   clientSecret: string;
   redirectUri: string;
   now?: () => Date;
+  signal?: AbortSignal;
 }
 
-async function requestTokens(host: string, body: Record<string, string>, now: () => Date): Promise<TokenSet> {
-  const response = await amoHttp({ host, path: "/oauth2/access_token", method: "POST", json: body });
+async function requestTokens(host: string, body: Record<string, string>, now: () => Date, signal?: AbortSignal): Promise<TokenSet> {
+  const response = await amoHttp({ host, path: "/oauth2/access_token", method: "POST", json: body, signal });
   if (response.status !== 200) throw providerError(response);
   const parsed = tokenResponseSchema.safeParse(response.body);
   if (!parsed.success) throw new AppError("malformed_response");
@@ -93,6 +94,7 @@ export function refreshTokens(input: TokenRequestBase & { refreshToken: string }
       redirect_uri: input.redirectUri,
     },
     input.now ?? (() => new Date()),
+    input.signal,
   );
 }
 

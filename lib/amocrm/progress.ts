@@ -1,5 +1,6 @@
 import "server-only";
-import { getConnection } from "@/lib/db/queries/connection";
+import { getConnection } from "@/lib/db/connection";
+import { isWorking } from "./connection-state";
 
 export interface SetupProgress {
   credentialsSaved: boolean;
@@ -7,10 +8,10 @@ export interface SetupProgress {
 }
 
 /** How far the real setup is: credentials saved (guide steps 1-5 done) and connected (all done). */
-export function getSetupProgress(): SetupProgress {
-  const connection = getConnection();
+export async function getSetupProgress(): Promise<SetupProgress> {
+  const connection = await getConnection();
   return {
     credentialsSaved: Boolean(connection?.clientId && connection.clientSecretEnc) || connection?.mode === "long_lived",
-    connected: connection?.state === "connected" || connection?.state === "degraded",
+    connected: connection ? isWorking(connection.state) : false,
   };
 }

@@ -1,9 +1,8 @@
 import "server-only";
-import { DecryptionError } from "@/lib/crypto/secrets";
-import { getConnection, readSecrets } from "@/lib/db/queries/connection";
+import { getConnection, hasUnreadableSecret } from "@/lib/db/connection";
 import type { Connection, ConnectionState, Platform } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
-import { nextKeepaliveAt } from "./jobs";
+import { nextKeepaliveAt } from "./connection-state";
 
 /** The status of interfaces.md, computed from the stored connection. No secret, nor anything derived from one. */
 export interface ConnectionStatus {
@@ -38,20 +37,14 @@ function parseDetail(value: string | null): Record<string, string | number> {
   }
 }
 
-/** True when a stored secret exists that no configured key can open (the wrong ENCRYPTION_KEY). */
+/** True when a stored secret exists that no configured key can open (the wrong ENCRYPTION_KEY). Cached per value. */
 export function hasKeyMismatch(connection: Connection): boolean {
-  try {
-    readSecrets(connection);
-    return false;
-  } catch (error) {
-    if (error instanceof DecryptionError) return true;
-    throw error;
-  }
+  return hasUnreadableSecret(connection);
 }
 
-export function getConnectionStatus({ now = new Date() }: { now?: Date } = {}): ConnectionStatus {
+export async function getConnectionStatus({ now = new Date() }: { now?: Date } = {}): Promise<ConnectionStatus> {
   const env = getEnv();
-  const connection = getConnection();
+  const connection = await getConnection();
   const base = {
     redirectUri: env.redirectUri,
     testProvider: env.amocrmApiOrigin ?? null,

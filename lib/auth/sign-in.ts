@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { createAdminSession, findAdminByEmail, recordSignIn } from "@/lib/db/queries/admins";
+import { createAdminSession } from "@/lib/db/admin-sessions";
+import { findAdminByEmail, recordSignIn } from "@/lib/db/admins";
 import type { Admin } from "@/lib/db/schema";
+import type { AppError } from "@/lib/errors";
 import { getDummyHash, verifyPassword } from "./password";
 import { checkThrottle, clearFailures, recordFailure } from "./throttle";
 
@@ -10,7 +12,8 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export type SignInResult = { ok: true; admin: Admin; sessionId: string } | { ok: false; retryAfterSeconds?: number };
+/** A failure carries `error` (code `throttled`, with retryAfterSeconds) only when sign-in is throttled. */
+export type SignInResult = { ok: true; admin: Admin; sessionId: string } | { ok: false; error?: AppError };
 
 /**
  * Checks an email and password. A wrong email and a wrong password cost the same work and give the same answer;
@@ -26,16 +29,16 @@ export async function authenticateAdmin(input: {
   const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
   const email = parsed.success ? parsed.data.email : String(input.email ?? "").trim().toLowerCase().slice(0, 320);
 
-  const throttle = checkThrottle({ email, address: input.address, now });
-  if (throttle.blocked) return { ok: false, retryAfterSeconds: throttle.retryAfterSeconds };
+  const throttled = await checkThrottle({ email, address: input.address, now });
+  if (throttled) return { ok: false, error: throttled };
 
-  const admin = parsed.success ? findAdminByEmail(parsed.data.email) : undefined;
+  const admin = parsed.success ? await findAdminByEmail(parsed.data.email) : undefined;
   const valid = await verifyPassword(parsed.success ? parsed.data.password : "", admin?.passwordHash ?? (await getDummyHash()));
   if (admin && valid && parsed.success) {
-    clearFailures({ email, address: input.address });
-    recordSignIn({ adminId: admin.id, at: now });
-    return { ok: true, admin, sessionId: createAdminSession({ adminId: admin.id, now }) };
+    await clearFailures({ email, address: input.address });
+    await recordSignIn({ adminId: admin.id, at: now });
+    return { ok: true, admin, sessionId: await createAdminSession({ adminId: admin.id, now }) };
   }
-  const after = recordFailure({ email, address: input.address, now });
-  return after.blocked ? { ok: false, retryAfterSeconds: after.retryAfterSeconds } : { ok: false };
+  const after = await recordFailure({ email, address: input.address, now });
+  return after ? { ok: false, error: after } : { ok: false };
 }

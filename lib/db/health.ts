@@ -1,8 +1,9 @@
 import "server-only";
-import { getSqlite } from "@/lib/db/client";
+import type { ErrorCode } from "@/lib/error-codes";
+import { getSqlite } from "./client";
 
 /** Reachable and migrated: opening the client applies migrations, then one query touches a migrated table. */
-export function checkDatabase(): { ok: true } | { ok: false; error: { code: string; message: string } } {
+export async function checkDatabase(): Promise<{ ok: true } | { ok: false; error: { code: ErrorCode; message: string } }> {
   try {
     getSqlite().prepare("select count(*) from admins").get();
     return { ok: true };

@@ -108,8 +108,6 @@ export const connections = sqliteTable("connections", {
   generation: integer("generation").notNull().default(0),
   refreshIntentGeneration: integer("refresh_intent_generation"),
   refreshIntentAt: timestamp("refresh_intent_at"),
-  refreshLeaseOwner: text("refresh_lease_owner"),
-  refreshLeaseExpiresAt: timestamp("refresh_lease_expires_at"),
   failureCount: integer("failure_count").notNull().default(0),
   nextRetryAt: timestamp("next_retry_at"),
   connectedAt: timestamp("connected_at"),
@@ -152,7 +150,10 @@ export const connectionEvents = sqliteTable(
 );
 export type ConnectionEvent = typeof connectionEvents.$inferSelect;
 
-/** Named leases so exactly one process runs a periodic job (keep-alive) at a time. */
+/**
+ * Named leases (lib/db/lease.ts): one holder at a time for a token refresh, the keep-alive job and later workers.
+ * `owner` names the holding process and acquisition; a holder renews `expires_at` while it works.
+ */
 export const leases = sqliteTable("leases", {
   name: text("name").primaryKey(),
   owner: text("owner").notNull(),

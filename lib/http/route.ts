@@ -3,7 +3,7 @@ import { getAdmin } from "@/lib/auth/session";
 import type { Admin } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError, toAppError } from "@/lib/errors";
-import { ERROR_CODES, type ErrorCode } from "@/lib/error-codes";
+import type { ErrorCode } from "@/lib/error-codes";
 import { describeError } from "@/lib/i18n/errors";
 
 /** Shared shape of the JSON routes: `{ ok: false, error: { code, message } }`, never a stack trace, never cached. */
@@ -30,10 +30,6 @@ export async function jsonError(error: unknown): Promise<Response> {
   if (appError?.retryAfterSeconds) headers["Retry-After"] = String(appError.retryAfterSeconds);
   const message = await describeError(code, { ...appError?.detail, retryAfterSeconds: appError?.retryAfterSeconds ?? 0 });
   return json({ ok: false, error: { code, message } }, status, headers);
-}
-
-export function errorStatus(code: ErrorCode): number {
-  return ERROR_CODES[code];
 }
 
 /** True when the request's Origin is exactly the app's own (APP_URL); admin POSTs must pass it. */

@@ -3,7 +3,11 @@ import { setupTempEnv } from "./helpers/test-env";
 
 setupTempEnv();
 const { hashPassword, verifyPassword } = await import("@/lib/auth/password");
-const admins = await import("@/lib/db/queries/admins");
+const admins = {
+  ...(await import("@/lib/db/admins")),
+  ...(await import("@/lib/db/admin-sessions")),
+  ...(await import("@/lib/db/setup-tokens")),
+};
 const { authenticateAdmin } = await import("@/lib/auth/sign-in");
 const { MAX_FAILURES, WINDOW_MS } = await import("@/lib/auth/throttle");
 
@@ -28,28 +32,28 @@ describe("password hashing", () => {
 describe("setup tokens", () => {
   it("work once, only while no admin exists, and only for an hour", async () => {
     const start = new Date("2026-11-27T09:00:00Z");
-    const { token, expiresAt } = admins.createSetupToken({ now: start });
+    const { token, expiresAt } = await admins.createSetupToken({ now: start });
     expect(expiresAt.getTime() - start.getTime()).toBe(60 * 60 * 1000);
-    expect(admins.isSetupTokenValid({ token, now: new Date(start.getTime() + 59 * 60 * 1000) })).toBe(true);
-    expect(admins.isSetupTokenValid({ token, now: new Date(start.getTime() + 61 * 60 * 1000) })).toBe(false);
-    expect(admins.isSetupTokenValid({ token: `${token}x`, now: start })).toBe(false);
+    expect(await admins.isSetupTokenValid({ token, now: new Date(start.getTime() + 59 * 60 * 1000) })).toBe(true);
+    expect(await admins.isSetupTokenValid({ token, now: new Date(start.getTime() + 61 * 60 * 1000) })).toBe(false);
+    expect(await admins.isSetupTokenValid({ token: `${token}x`, now: start })).toBe(false);
 
-    const late = admins.createFirstAdminWithToken({ token, email: "a@example.com", passwordHash: "h", now: new Date(start.getTime() + 61 * 60 * 1000) });
+    const late = await admins.createFirstAdminWithToken({ token, email: "a@example.com", passwordHash: "h", now: new Date(start.getTime() + 61 * 60 * 1000) });
     expect(late).toBeNull();
 
-    const admin = admins.createFirstAdminWithToken({ token, email: "a@example.com", passwordHash: await hashPassword("pw-123456"), now: start });
+    const admin = await admins.createFirstAdminWithToken({ token, email: "a@example.com", passwordHash: await hashPassword("pw-123456"), now: start });
     expect(admin?.email).toBe("a@example.com");
-    expect(admins.createFirstAdminWithToken({ token, email: "b@example.com", passwordHash: "h", now: start })).toBeNull();
+    expect(await admins.createFirstAdminWithToken({ token, email: "b@example.com", passwordHash: "h", now: start })).toBeNull();
 
     // A new link cannot create a second "first" admin either.
-    const second = admins.createSetupToken({ now: start });
-    expect(admins.createFirstAdminWithToken({ token: second.token, email: "c@example.com", passwordHash: "h", now: start })).toBeNull();
-    expect(admins.countAdmins()).toBe(1);
+    const second = await admins.createSetupToken({ now: start });
+    expect(await admins.createFirstAdminWithToken({ token: second.token, email: "c@example.com", passwordHash: "h", now: start })).toBeNull();
+    expect(await admins.countAdmins()).toBe(1);
   });
 
   it("stores only the token's hash", async () => {
     const { getSqlite } = await import("@/lib/db/client");
-    const { token } = admins.createSetupToken();
+    const { token } = await admins.createSetupToken();
     const rows = getSqlite().prepare("select token_hash from setup_tokens").all() as Array<{ token_hash: string }>;
     expect(rows.some((row) => row.token_hash.includes(token))).toBe(false);
   });
@@ -57,41 +61,41 @@ describe("setup tokens", () => {
 
 describe("sessions", () => {
   it("a sign-in records a session that opens the admin until it is ended, and stores only its hash", async () => {
-    admins.createAdmin({ email: "session@example.com", passwordHash: await hashPassword("session-pass") });
+    await admins.createAdmin({ email: "session@example.com", passwordHash: await hashPassword("session-pass") });
     const result = await authenticateAdmin({ email: "session@example.com", password: "session-pass", address: "10.9.0.1" });
     if (!result.ok) throw new Error("sign-in failed");
     const { admin, sessionId } = result;
-    expect(admins.findAdminBySession({ adminId: admin.id, sessionId })?.email).toBe("session@example.com");
+    expect((await admins.findAdminBySession({ adminId: admin.id, sessionId }))?.email).toBe("session@example.com");
     // Another admin's id with this session, or a made-up session, opens nothing.
-    expect(admins.findAdminBySession({ adminId: admin.id + 1000, sessionId })).toBeUndefined();
-    expect(admins.findAdminBySession({ adminId: admin.id, sessionId: `${sessionId}x` })).toBeUndefined();
+    expect(await admins.findAdminBySession({ adminId: admin.id + 1000, sessionId })).toBeUndefined();
+    expect(await admins.findAdminBySession({ adminId: admin.id, sessionId: `${sessionId}x` })).toBeUndefined();
     const { getSqlite } = await import("@/lib/db/client");
     const stored = getSqlite().prepare("select id_hash from admin_sessions").all() as Array<{ id_hash: string }>;
     expect(stored.some((row) => row.id_hash.includes(sessionId))).toBe(false);
 
-    admins.deleteAdminSession({ sessionId });
-    expect(admins.findAdminBySession({ adminId: admin.id, sessionId })).toBeUndefined();
+    await admins.deleteAdminSession({ sessionId });
+    expect(await admins.findAdminBySession({ adminId: admin.id, sessionId })).toBeUndefined();
   });
 
   it("ending every session of an admin (password reset) leaves other admins signed in", async () => {
-    const first = admins.createAdmin({ email: "one@example.com", passwordHash: "h" });
-    const second = admins.createAdmin({ email: "two@example.com", passwordHash: "h" });
-    const a = admins.createAdminSession({ adminId: first.id });
-    const b = admins.createAdminSession({ adminId: first.id });
-    const c = admins.createAdminSession({ adminId: second.id });
-    admins.deleteAdminSessions({ adminId: first.id });
-    expect(admins.findAdminBySession({ adminId: first.id, sessionId: a })).toBeUndefined();
-    expect(admins.findAdminBySession({ adminId: first.id, sessionId: b })).toBeUndefined();
-    expect(admins.findAdminBySession({ adminId: second.id, sessionId: c })?.email).toBe("two@example.com");
+    const first = await admins.createAdmin({ email: "one@example.com", passwordHash: "h" });
+    const second = await admins.createAdmin({ email: "two@example.com", passwordHash: "h" });
+    const a = await admins.createAdminSession({ adminId: first.id });
+    const b = await admins.createAdminSession({ adminId: first.id });
+    const c = await admins.createAdminSession({ adminId: second.id });
+    await admins.deleteAdminSessions({ adminId: first.id });
+    expect(await admins.findAdminBySession({ adminId: first.id, sessionId: a })).toBeUndefined();
+    expect(await admins.findAdminBySession({ adminId: first.id, sessionId: b })).toBeUndefined();
+    expect((await admins.findAdminBySession({ adminId: second.id, sessionId: c }))?.email).toBe("two@example.com");
   });
 });
 
 describe("sign-in", () => {
   it("accepts the right credentials, trimming and lower-casing the email", async () => {
-    admins.createAdmin({ email: "owner@example.com", passwordHash: await hashPassword("s3cret-pass") });
+    await admins.createAdmin({ email: "owner@example.com", passwordHash: await hashPassword("s3cret-pass") });
     const result = await authenticateAdmin({ email: "  Owner@Example.com ", password: "s3cret-pass", address: "10.0.0.1" });
     expect(result.ok).toBe(true);
-    expect(admins.findAdminByEmail("owner@example.com")?.lastSignInAt).toBeInstanceOf(Date);
+    expect((await admins.findAdminByEmail("owner@example.com"))?.lastSignInAt).toBeInstanceOf(Date);
   });
 
   it("answers a wrong password and an unknown email the same way", async () => {
@@ -102,14 +106,15 @@ describe("sign-in", () => {
   });
 
   it("locks an email out after repeated failures, even with the right password, until the window passes", async () => {
-    admins.createAdmin({ email: "locked@example.com", passwordHash: await hashPassword("right-password") });
+    await admins.createAdmin({ email: "locked@example.com", passwordHash: await hashPassword("right-password") });
     const now = new Date("2026-11-27T10:00:00Z");
     for (let attempt = 1; attempt <= MAX_FAILURES; attempt += 1) {
       await authenticateAdmin({ email: "locked@example.com", password: "wrong", address: `10.1.0.${attempt}`, now });
     }
     const blocked = await authenticateAdmin({ email: "locked@example.com", password: "right-password", address: "10.1.0.99", now });
     expect(blocked.ok).toBe(false);
-    expect(blocked.ok === false && blocked.retryAfterSeconds).toBeGreaterThan(0);
+    expect(blocked.ok === false && blocked.error?.code).toBe("throttled");
+    expect(blocked.ok === false && blocked.error?.retryAfterSeconds).toBeGreaterThan(0);
     const later = new Date(now.getTime() + WINDOW_MS + 1000);
     expect((await authenticateAdmin({ email: "locked@example.com", password: "right-password", address: "10.1.0.99", now: later })).ok).toBe(true);
   });

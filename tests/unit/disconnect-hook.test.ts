@@ -49,7 +49,7 @@ const rightSignature = (accountId: number | string = ACCOUNT_ID) => disconnectSi
 describe("acceptDisconnectHook", () => {
   it("answers 401 when no integration is configured", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
-    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({
       ok: false,
       status: 401,
       code: "not_configured",
@@ -66,14 +66,14 @@ describe("acceptDisconnectHook", () => {
     const accountId = String(ACCOUNT_ID);
     const otherSecretSignature = disconnectSignature(CLIENT_ID, ACCOUNT_ID, "x".repeat(64));
 
-    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: otherSecretSignature })).toEqual(refused);
-    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: "00" })).toEqual(refused);
-    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: null })).toEqual(refused);
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: otherSecretSignature })).toEqual(refused);
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: "00" })).toEqual(refused);
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId, signature: null })).toEqual(refused);
     expect(
-      acceptDisconnectHook({ clientUuid: "11111111-2222-3333-4444-555555555555", accountId, signature: rightSignature() }),
+      (await acceptDisconnectHook({ clientUuid: "11111111-2222-3333-4444-555555555555", accountId, signature: rightSignature() })),
     ).toEqual(refused);
     // Correctly signed, but for an account this connection is not.
-    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: "1", signature: rightSignature(1) })).toEqual(refused);
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: "1", signature: rightSignature(1) })).toEqual(refused);
 
     const after = await readConnection();
     expect(after).toEqual(before);
@@ -86,9 +86,9 @@ describe("acceptDisconnectHook", () => {
 
   it("revokes the connection and forgets the tokens on a valid hook", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
-    const { getAccessToken } = await import("@/lib/amocrm/tokens");
+    const { getAccessToken, refreshNow, refreshForKeepalive } = await import("@/lib/amocrm/tokens");
     await connectThroughFake(amo.fake);
-    expect(acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({ ok: true });
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({ ok: true });
 
     const row = await readConnection();
     expect(row).toMatchObject({
@@ -99,9 +99,12 @@ describe("acceptDisconnectHook", () => {
       clientId: CLIENT_ID,
     });
     expect(row.clientSecretEnc).not.toBeNull();
-    const { listEvents } = await import("@/lib/db/queries/connection");
-    expect(listEvents({ limit: 1 })[0]).toMatchObject({ type: "amocrm_disconnected", actor: "amocrm" });
+    const { listEvents } = await import("@/lib/db/events");
+    expect((await listEvents({ limit: 1 }))[0]).toMatchObject({ type: "amocrm_disconnected", actor: "amocrm" });
+    // One answer everywhere: refresh-now and the keep-alive say revoked too, not "not connected".
     expect(await codeOf(getAccessToken())).toBe("revoked");
+    expect(await codeOf(refreshNow({ actorEmail: "admin@example.com" }))).toBe("revoked");
+    expect(await codeOf(refreshForKeepalive())).toBe("revoked");
   });
 });
 

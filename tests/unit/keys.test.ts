@@ -13,8 +13,8 @@ async function withKeys(current: string, previous = "") {
   process.env.ENCRYPTION_KEY = current;
   process.env.ENCRYPTION_KEYS_PREVIOUS = previous;
   return {
-    connection: await import("@/lib/db/queries/connection"),
-    keys: await import("@/lib/db/queries/keys"),
+    connection: { ...(await import("@/lib/amocrm/connection")), ...(await import("@/lib/db/connection")) },
+    keys: await import("@/lib/db/secret-columns"),
     status: await import("@/lib/amocrm/status"),
     sqlite: (await import("@/lib/db/client")).getSqlite(),
   };
@@ -27,8 +27,8 @@ const rawSecrets = (sqlite: { prepare(sql: string): { get(): unknown } }) =>
 describe("key rotation", () => {
   it("re-encrypts every stored secret under the new key, in one go, and keeps them readable", async () => {
     const first = await withKeys(keyA);
-    first.connection.saveCredentials({ platform: "amocrm.ru", clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef", clientSecret: secret, expectedAccountHost: null, actorEmail: "a@example.com" });
-    first.connection.storeConnectedTokens({
+    await first.connection.saveCredentials({ platform: "amocrm.ru", clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef", clientSecret: secret, expectedAccountHost: null, actorEmail: "a@example.com" });
+    await first.connection.storeConnectedTokens({
       mode: "oauth",
       platform: "amocrm.ru",
       accessToken: "access-token-value",
@@ -38,27 +38,26 @@ describe("key rotation", () => {
       accountHost: "acoustic.amocrm.ru",
       account: { id: 1, name: "Acoustic", subdomain: "acoustic" },
       apiDomain: null,
-      eventType: "connected",
       actor: "admin",
       actorEmail: "a@example.com",
     });
 
     const rotated = await withKeys(keyB, keyA);
-    expect(rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 3, alreadyCurrent: 0 });
-    expect(rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 0, alreadyCurrent: 3 });
+    expect(await rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 3, alreadyCurrent: 0 });
+    expect(await rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 0, alreadyCurrent: 3 });
 
     const onlyNew = await withKeys(keyB);
-    const row = onlyNew.connection.getConnection()!;
+    const row = (await onlyNew.connection.getConnection())!;
     expect(onlyNew.connection.readSecrets(row)).toEqual({ clientSecret: secret, accessToken: "access-token-value", refreshToken: "refresh-token-value" });
-    expect(onlyNew.status.getConnectionStatus().state).toBe("connected");
+    expect((await onlyNew.status.getConnectionStatus()).state).toBe("connected");
   });
 
   it("with no key that opens the secrets: refuses to rotate, changes nothing, and the status says so plainly", async () => {
     const wrong = await withKeys(keyC);
     const before = rawSecrets(wrong.sqlite);
-    expect(() => wrong.keys.rotateEncryptionKeys()).toThrow(wrong.keys.DecryptionError);
+    await expect(wrong.keys.rotateEncryptionKeys()).rejects.toThrow(wrong.keys.DecryptionError);
     expect(rawSecrets(wrong.sqlite)).toEqual(before);
-    const status = wrong.status.getConnectionStatus();
+    const status = await wrong.status.getConnectionStatus();
     expect(status.state).toBe("error");
     expect(status.lastError?.code).toBe("encryption_key_mismatch");
     expect(rawSecrets(wrong.sqlite)).toEqual(before);

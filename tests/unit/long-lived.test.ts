@@ -76,7 +76,7 @@ describe("connectLongLivedToken", () => {
 
   it("refuses an expired, undecodable, other-platform or rejected token and stores nothing", async () => {
     const { connectLongLivedToken } = await import("@/lib/amocrm/long-lived");
-    const { getConnection } = await import("@/lib/db/queries/connection");
+    const { getConnection } = await import("@/lib/db/connection");
     const { token, exp } = await amo.fake.controls.longLivedToken(1);
     const input = { platform: "amocrm.ru" as const, accountAddressHost: ACCOUNT_HOST, token, actorEmail: ADMIN_EMAIL };
 
@@ -90,7 +90,7 @@ describe("connectLongLivedToken", () => {
 
     amo.fake.controls.revokeTokens();
     expect(await codeOf(connectLongLivedToken(input))).toBe("token_revoked");
-    expect(getConnection()).toBeUndefined();
+    expect(await getConnection()).toBeUndefined();
   });
 });
 

@@ -11,6 +11,8 @@ import {
   codeOf,
   connectThroughFake,
   eventTypes,
+  expireLease,
+  leaseOwner,
   readConnection,
   refreshCalls,
   setStoredExpiry,
@@ -101,7 +103,8 @@ describe("single flight", () => {
 
     const { getAccessToken } = await import("@/lib/amocrm/tokens");
     expect(hash((await getAccessToken()).accessToken)).toBe(first?.tokenHash);
-    expect(await readConnection()).toMatchObject({ refreshLeaseOwner: null, refreshIntentAt: null, state: "connected" });
+    expect(await readConnection()).toMatchObject({ refreshIntentAt: null, state: "connected" });
+    expect(await leaseOwner("amocrm-refresh")).toBeNull();
   });
 });
 
@@ -118,14 +121,20 @@ describe("a process killed between amoCRM's answer and the commit", () => {
     // amoCRM rotated the pair, but the new one was never stored: intent and lease stay behind.
     expect(row.generation).toBe(generation);
     expect(row.refreshIntentGeneration).toBe(generation);
-    expect(row.refreshLeaseOwner).toContain(`|${child.process.pid}|`);
+    const { leaseProcessId } = JSON.parse(child.lines[0] ?? "{}") as { leaseProcessId?: string };
+    expect(leaseProcessId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await leaseOwner("amocrm-refresh")).toMatch(new RegExp(`^${leaseProcessId}:`));
     return { generation, intentAt: row.refreshIntentAt ?? new Date() };
   }
 
   it("is recovered at the next start with the stored refresh token", async () => {
     const { generation, intentAt } = await crashChild();
     const { resolveDanglingRefresh } = await import("@/lib/amocrm/tokens");
-    // The dead holder's lease is taken over at once (same host, process gone), not after its expiry.
+    const { tryAcquireLease } = await import("@/lib/db/lease");
+    // Until it expires, the dead holder's lease is not taken: nothing tells a dead holder from a slow one.
+    expect(await tryAcquireLease("amocrm-refresh")).toBeNull();
+    // The dead holder no longer renews it: once its TTL has passed (moved here instead of waited for), it is taken over.
+    await expireLease("amocrm-refresh");
     const startedAt = Date.now();
     const result = await resolveDanglingRefresh({ now: new Date(intentAt.getTime() + 61_000) });
     expect(result.outcome).toBe("recovered");
@@ -134,8 +143,8 @@ describe("a process killed between amoCRM's answer and the commit", () => {
       generation: generation + 1,
       state: "connected",
       refreshIntentAt: null,
-      refreshLeaseOwner: null,
     });
+    expect(await leaseOwner("amocrm-refresh")).toBeNull();
     expect(refreshCalls(amo.fake)).toBe(2);
 
     const { amoFetch } = await import("@/lib/amocrm/client");
@@ -144,6 +153,7 @@ describe("a process killed between amoCRM's answer and the commit", () => {
 
   it("or marked needs_reauth with the reason when amoCRM no longer accepts it", async () => {
     const { intentAt } = await crashChild();
+    await expireLease("amocrm-refresh");
     amo.fake.controls.revokeTokens();
     const { getAccessToken, resolveDanglingRefresh } = await import("@/lib/amocrm/tokens");
     expect(await resolveDanglingRefresh({ now: new Date(intentAt.getTime() + 61_000) })).toEqual({ outcome: "failed", code: "token_revoked" });

@@ -2,57 +2,57 @@ import { describe, expect, it } from "vitest";
 import { setupTempEnv } from "./helpers/test-env";
 
 setupTempEnv();
-const { createAdmin } = await import("@/lib/db/queries/admins");
-const { createOauthState, consumeOauthState, setOauthStateOutcome, OAUTH_STATE_TTL_MS } = await import("@/lib/db/queries/connection");
+const { createAdmin } = await import("@/lib/db/admins");
+const { createOauthState, consumeOauthState, setOauthStateOutcome, OAUTH_STATE_TTL_MS } = await import("@/lib/db/oauth-states");
 const { getSqlite } = await import("@/lib/db/client");
 
-const alice = createAdmin({ email: "alice@example.com", passwordHash: "x" });
-const bob = createAdmin({ email: "bob@example.com", passwordHash: "x" });
+const alice = await createAdmin({ email: "alice@example.com", passwordHash: "x" });
+const bob = await createAdmin({ email: "bob@example.com", passwordHash: "x" });
 const t0 = new Date("2026-11-27T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
 describe("OAuth state lifecycle", () => {
-  it("is 32 random bytes, stored only as a hash", () => {
-    const state = createOauthState({ adminId: alice.id, now: t0 });
+  it("is 32 random bytes, stored only as a hash", async () => {
+    const state = await createOauthState({ adminId: alice.id, now: t0 });
     expect(Buffer.from(state, "base64url")).toHaveLength(32);
     const rows = getSqlite().prepare("select state_hash from oauth_states").all() as Array<{ state_hash: string }>;
     expect(rows.every((row) => row.state_hash !== state && /^[0-9a-f]{64}$/.test(row.state_hash))).toBe(true);
   });
 
-  it("is accepted once, by the admin who created it, within ten minutes", () => {
-    const state = createOauthState({ adminId: alice.id, now: t0 });
-    expect(consumeOauthState({ state, adminId: alice.id, now: at(OAUTH_STATE_TTL_MS - 1000) }).ok).toBe(true);
-    const again = consumeOauthState({ state, adminId: alice.id, now: at(1000) });
+  it("is accepted once, by the admin who created it, within ten minutes", async () => {
+    const state = await createOauthState({ adminId: alice.id, now: t0 });
+    expect((await consumeOauthState({ state, adminId: alice.id, now: at(OAUTH_STATE_TTL_MS - 1000) })).ok).toBe(true);
+    const again = await consumeOauthState({ state, adminId: alice.id, now: at(1000) });
     expect(again).toEqual({ ok: false, code: "state_used", outcome: null });
   });
 
-  it("remembers how its callback ended, for an honest reload", () => {
-    const state = createOauthState({ adminId: alice.id, now: t0 });
-    const first = consumeOauthState({ state, adminId: alice.id, now: t0 });
+  it("remembers how its callback ended, for an honest reload", async () => {
+    const state = await createOauthState({ adminId: alice.id, now: t0 });
+    const first = await consumeOauthState({ state, adminId: alice.id, now: t0 });
     if (!first.ok) throw new Error("expected the state to be accepted");
-    setOauthStateOutcome({ stateHash: first.stateHash, outcome: "connected" });
-    expect(consumeOauthState({ state, adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_used", outcome: "connected" });
+    await setOauthStateOutcome({ stateHash: first.stateHash, outcome: "connected" });
+    expect(await consumeOauthState({ state, adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_used", outcome: "connected" });
   });
 
-  it("expires after ten minutes", () => {
-    const state = createOauthState({ adminId: alice.id, now: t0 });
-    expect(consumeOauthState({ state, adminId: alice.id, now: at(OAUTH_STATE_TTL_MS + 1) })).toEqual({ ok: false, code: "state_expired" });
+  it("expires after ten minutes", async () => {
+    const state = await createOauthState({ adminId: alice.id, now: t0 });
+    expect(await consumeOauthState({ state, adminId: alice.id, now: at(OAUTH_STATE_TTL_MS + 1) })).toEqual({ ok: false, code: "state_expired" });
   });
 
-  it("refuses another admin without using it up", () => {
-    const state = createOauthState({ adminId: alice.id, now: t0 });
-    expect(consumeOauthState({ state, adminId: bob.id, now: t0 })).toEqual({ ok: false, code: "state_other_admin" });
-    expect(consumeOauthState({ state, adminId: alice.id, now: t0 }).ok).toBe(true);
+  it("refuses another admin without using it up", async () => {
+    const state = await createOauthState({ adminId: alice.id, now: t0 });
+    expect(await consumeOauthState({ state, adminId: bob.id, now: t0 })).toEqual({ ok: false, code: "state_other_admin" });
+    expect((await consumeOauthState({ state, adminId: alice.id, now: t0 })).ok).toBe(true);
   });
 
-  it("refuses unknown and forged states", () => {
-    expect(consumeOauthState({ state: "forged", adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_invalid" });
-    expect(consumeOauthState({ state: "", adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_invalid" });
+  it("refuses unknown and forged states", async () => {
+    expect(await consumeOauthState({ state: "forged", adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_invalid" });
+    expect(await consumeOauthState({ state: "", adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_invalid" });
   });
 
-  it("lets exactly one of two racing callbacks through", () => {
-    const state = createOauthState({ adminId: alice.id, now: t0 });
-    const results = [consumeOauthState({ state, adminId: alice.id, now: t0 }), consumeOauthState({ state, adminId: alice.id, now: t0 })];
+  it("lets exactly one of two racing callbacks through", async () => {
+    const state = await createOauthState({ adminId: alice.id, now: t0 });
+    const results = await Promise.all([consumeOauthState({ state, adminId: alice.id, now: t0 }), consumeOauthState({ state, adminId: alice.id, now: t0 })]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
   });
 });

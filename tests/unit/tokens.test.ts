@@ -1,4 +1,5 @@
-// Token lifecycle (lib/amocrm/tokens.ts, client.ts, jobs.ts) against the fake amoCRM, with an explicit clock (`now`).
+// Token lifecycle (lib/amocrm/tokens.ts, refresh.ts, client.ts, jobs.ts) against the fake amoCRM, with an explicit
+// clock (`now`).
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
@@ -9,6 +10,7 @@ import {
   codeOf,
   connectThroughFake,
   eventTypes,
+  leaseOwner,
   readConnection,
   refreshCalls,
   setStoredExpiry,
@@ -29,6 +31,7 @@ afterEach(() => {
 const tokensModule = () => import("@/lib/amocrm/tokens");
 const clientModule = () => import("@/lib/amocrm/client");
 const jobsModule = () => import("@/lib/amocrm/jobs");
+const stateModule = () => import("@/lib/amocrm/connection-state");
 
 const accountSchema = z.object({ id: z.number(), subdomain: z.string() });
 
@@ -62,7 +65,7 @@ describe("refresh ahead of expiry", () => {
     expect(row.connectedAt).toEqual(connected.connectedAt);
     expect(row.connectedBy).toBe(ADMIN_EMAIL);
     expect(row.refreshIntentAt).toBeNull();
-    expect(row.refreshLeaseOwner).toBeNull();
+    expect(await leaseOwner("amocrm-refresh")).toBeNull();
 
     await getAccessToken({ now });
     expect(refreshCalls(amo.fake)).toBe(1);
@@ -92,13 +95,13 @@ describe("refresh ahead of expiry", () => {
 
 describe("backoff on failures that are not the token's fault", () => {
   it("computes 30 s, 2 min, 10 min, then hourly, and classifies codes", async () => {
-    const { backoffDelayMs, classifyRefreshFailure } = await tokensModule();
+    const { backoffDelayMs, classifyRefreshFailure } = await stateModule();
     expect([1, 2, 3, 4, 5, 12].map(backoffDelayMs)).toEqual([30_000, 120_000, 600_000, 3_600_000, 3_600_000, 3_600_000]);
     for (const code of ["provider_error", "provider_timeout", "network_error", "malformed_response", "rate_limited"] as const) {
       expect(classifyRefreshFailure(code)).toBe("transient");
     }
     for (const code of ["token_revoked", "token_not_linked", "token_expired", "client_auth_failed", "redirect_uri_mismatch"] as const) {
-      expect(classifyRefreshFailure(code)).toBe("reauth");
+      expect(classifyRefreshFailure(code)).toBe("permanent");
     }
     for (const code of ["account_blocked", "payment_required", "account_not_found"] as const) {
       expect(classifyRefreshFailure(code)).toBe("blocked");
@@ -214,14 +217,14 @@ describe("a revoked refresh token", () => {
 
   it("uses the newer pair when another writer stored one while amoCRM refused ours", async () => {
     const { getAccessToken } = await tokensModule();
-    const { storeConnectedTokens } = await import("@/lib/db/queries/connection");
+    const { storeConnectedTokens } = await import("@/lib/amocrm/connection");
     await connectThroughFake(amo.fake);
     await setStoredExpiry(new Date(Date.now() - 1000));
     amo.fake.controls.fault({ target: "refresh", status: 401, hint: "Token has been revoked", delayMs: 400 });
 
     const pending = getAccessToken();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    storeConnectedTokens({
+    await storeConnectedTokens({
       mode: "oauth",
       platform: "amocrm.ru",
       accessToken: "access-token-stored-by-another-process",
@@ -231,7 +234,6 @@ describe("a revoked refresh token", () => {
       accountHost: "acoustic.amocrm.ru",
       account: { id: ACCOUNT_ID, name: "Acoustic", subdomain: "acoustic" },
       apiDomain: "api-b.amocrm.ru",
-      eventType: "connected",
       actor: "admin",
       actorEmail: ADMIN_EMAIL,
     });
@@ -321,13 +323,17 @@ describe("subdomain renamed", () => {
 
 describe("an interrupted refresh (intent without a commit)", () => {
   async function interruptRefresh(): Promise<{ generation: number; intentAt: Date }> {
-    const { getAccessToken } = await tokensModule();
+    const { getAccessToken, refreshTestSeam } = await tokensModule();
     await connectThroughFake(amo.fake);
     await setStoredExpiry(new Date(Date.now() - 1000));
-    const crash = () => {
+    refreshTestSeam.afterProviderAnswer = () => {
       throw new Error("simulated crash after amoCRM answered");
     };
-    await expect(getAccessToken({ hooks: { afterProviderAnswer: crash } })).rejects.toThrow("simulated crash");
+    try {
+      await expect(getAccessToken()).rejects.toThrow("simulated crash");
+    } finally {
+      refreshTestSeam.afterProviderAnswer = undefined;
+    }
     const row = await readConnection();
     expect(row.refreshIntentGeneration).toBe(row.generation);
     expect(row.refreshIntentAt).not.toBeNull();
@@ -373,7 +379,7 @@ describe("an interrupted refresh (intent without a commit)", () => {
 
 describe("keep-alive", () => {
   it("nextKeepaliveAt: last refresh + AMOCRM_KEEPALIVE_DAYS, later during a backoff, null with nothing to keep alive", async () => {
-    const { nextKeepaliveAt } = await jobsModule();
+    const { nextKeepaliveAt } = await stateModule();
     const lastRefreshAt = new Date("2026-11-01T00:00:00Z");
     const base = {
       mode: "oauth" as const,
@@ -414,11 +420,18 @@ describe("keep-alive", () => {
 
   it("runs in one process at a time: a lease held elsewhere makes the run busy", async () => {
     const { runKeepalive } = await jobsModule();
-    const { acquireLease } = await import("@/lib/db/queries/tokens");
+    const { tryAcquireLease } = await import("@/lib/db/lease");
     await connectThroughFake(amo.fake);
-    expect(acquireLease({ name: "amocrm-keepalive", owner: "another-process", now: new Date(), ttlMs: 60_000 })).toBe(true);
-    expect(await runKeepalive({ now: new Date(Date.now() + 8 * DAY_MS) })).toEqual({ outcome: "busy" });
-    expect(refreshCalls(amo.fake)).toBe(0);
+    const held = await tryAcquireLease("amocrm-keepalive");
+    expect(held).not.toBeNull();
+    try {
+      expect(await runKeepalive({ now: new Date(Date.now() + 8 * DAY_MS) })).toEqual({ outcome: "busy" });
+      expect(refreshCalls(amo.fake)).toBe(0);
+    } finally {
+      await held?.release();
+    }
+    // Free again: the same run now refreshes.
+    expect((await runKeepalive({ now: new Date(Date.now() + 8 * DAY_MS) })).outcome).toBe("refreshed");
   });
 
   it("startBackgroundJobs resolves a dangling intent at start and never throws", async () => {
@@ -439,6 +452,38 @@ describe("keep-alive", () => {
       jobs.stopBackgroundJobs();
     }
     expect((await readConnection()).refreshIntentAt).toBeNull();
+    expect(refreshCalls(amo.fake)).toBe(1);
+  });
+});
+
+describe("single flight keyed by intent", () => {
+  it("an admin's refresh-now does not join a running keep-alive flight: it waits for it, then refreshes itself", async () => {
+    const { refreshForKeepalive, refreshNow } = await tokensModule();
+    await connectThroughFake(amo.fake);
+    const connected = await readConnection();
+    amo.fake.controls.configure({ responseDelayMs: 300 });
+    const keepalive = refreshForKeepalive();
+    // The keep-alive holds the lease and has asked amoCRM (its intent is recorded) before the admin clicks.
+    await vi.waitFor(async () => expect((await readConnection()).refreshIntentAt).not.toBeNull(), { timeout: 5000, interval: 20 });
+    const [kept, refreshed] = await Promise.all([keepalive, refreshNow({ actorEmail: ADMIN_EMAIL })]);
+
+    expect(kept.generation).toBe(connected.generation + 1);
+    expect(refreshed.generation).toBe(connected.generation + 2);
+    expect(refreshCalls(amo.fake)).toBe(2);
+    const { listEvents } = await import("@/lib/db/events");
+    const refreshes = (await listEvents({ limit: 2 })).map((event) => [event.actor, JSON.parse(event.details ?? "{}").reason]);
+    expect(refreshes).toEqual([
+      ["admin", "admin"],
+      ["system", "keepalive"],
+    ]);
+  });
+
+  it("callers with the same intent share one flight", async () => {
+    const { refreshNow } = await tokensModule();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ responseDelayMs: 200 });
+    const results = await Promise.all([refreshNow({ actorEmail: ADMIN_EMAIL }), refreshNow({ actorEmail: ADMIN_EMAIL })]);
+    expect(results[0].generation).toBe(results[1].generation);
     expect(refreshCalls(amo.fake)).toBe(1);
   });
 });
@@ -476,8 +521,8 @@ describe("POST /api/amocrm/refresh", () => {
     expect(body.ok).toBe(true);
     expect(body.accessTokenExpiresAt).toBe((await readConnection()).accessTokenExpiresAt?.toISOString());
     expect(refreshCalls(amo.fake)).toBe(1);
-    const { listEvents } = await import("@/lib/db/queries/connection");
-    expect(listEvents({ limit: 1 })[0]).toMatchObject({ type: "token_refreshed", actor: "admin", actorEmail: ADMIN_EMAIL });
+    const { listEvents } = await import("@/lib/db/events");
+    expect((await listEvents({ limit: 1 }))[0]).toMatchObject({ type: "token_refreshed", actor: "admin", actorEmail: ADMIN_EMAIL });
   });
 
   it("answers 409 not_connected, 409 needs_reauth and 422 for a long-lived token", async () => {

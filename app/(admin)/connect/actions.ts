@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { FieldErrors } from "@/components/ui/field";
 import { credentialsInput, credentialsSchema } from "@/lib/amocrm/credentials";
 import { requireAdmin } from "@/lib/auth/session";
-import { getConnection, saveCredentials } from "@/lib/db/queries/connection";
+import { saveCredentials } from "@/lib/amocrm/connection";
+import { getConnection } from "@/lib/db/connection";
 
 export type CredentialsFormState = {
   status?: "saved" | "invalid";
@@ -22,7 +23,7 @@ export async function saveCredentialsAction(_prev: CredentialsFormState, formDat
   const t = await getTranslations("connect");
   const input = credentialsInput(formData);
   const values = { platform: input.platform, clientId: input.clientId.slice(0, 200), accountDomain: input.accountDomain.slice(0, 512) };
-  const parsed = credentialsSchema({ hasSavedSecret: Boolean(getConnection()?.clientSecretEnc), platform: input.platform }).safeParse(input);
+  const parsed = credentialsSchema({ hasSavedSecret: Boolean((await getConnection())?.clientSecretEnc), platform: input.platform }).safeParse(input);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
     const translate = (keys?: string[]) => keys?.map((key) => t(`errors.${key}` as Parameters<typeof t>[0]));
@@ -38,7 +39,7 @@ export async function saveCredentialsAction(_prev: CredentialsFormState, formDat
     };
   }
   const { secretLooksUnusual, ...credentials } = parsed.data;
-  const { reauthorizationNeeded } = saveCredentials({ ...credentials, actorEmail: admin.email });
+  const { reauthorizationNeeded } = await saveCredentials({ ...credentials, actorEmail: admin.email });
   revalidatePath("/connect");
   return {
     status: "saved",

@@ -7,7 +7,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { ErrorExplanation } from "@/components/amocrm/error-explanation";
-import { getConnection } from "@/lib/db/queries/connection";
+import { getConnection } from "@/lib/db/connection";
 import { getEnv } from "@/lib/env";
 import { isErrorCode } from "@/lib/error-codes";
 import { CredentialsForm } from "./credentials-form";
@@ -30,7 +30,7 @@ async function pageOrigin(): Promise<string | null> {
 export default async function ConnectPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [{ error }, t, tCommon, format] = await Promise.all([searchParams, getTranslations("connect"), getTranslations("common"), getFormatter()]);
   const env = getEnv();
-  const connection = getConnection();
+  const connection = await getConnection();
   const origin = await pageOrigin();
   const connected = connection?.state === "connected" || connection?.state === "degraded";
   const hasCredentials = Boolean(connection?.clientId && connection.clientSecretEnc);

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { GUIDE_HREF, GUIDE_STEPS, neighbourSteps, stepHref } from "@/components/guide/steps";
 import { requireAdmin } from "@/lib/auth/session";
-import { markStepDone } from "@/lib/db/queries/guide";
+import { markStepDone } from "@/lib/db/guide-progress";
 
 const schema = z.object({
   step: z.enum(GUIDE_STEPS),
@@ -22,7 +22,7 @@ export async function setStepDone(formData: FormData): Promise<void> {
   if (!parsed.success) return;
   const { step, done } = parsed.data;
 
-  markStepDone({ adminId: admin.id, step, done });
+  await markStepDone({ adminId: admin.id, step, done });
   revalidatePath(GUIDE_HREF, "layout");
 
   const next = done ? neighbourSteps(step).next : null;

@@ -9,7 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { getConnectionStatus } from "@/lib/amocrm/status";
-import { getConnection, listEvents } from "@/lib/db/queries/connection";
+import { getConnection } from "@/lib/db/connection";
+import { listEvents } from "@/lib/db/events";
 import type { ConnectionState } from "@/lib/db/schema";
 import { isErrorCode } from "@/lib/error-codes";
 import { longLivedExpiryWarning } from "@/lib/amocrm/long-lived";
@@ -67,8 +68,8 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 
 export default async function StatusPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [params, t, format, messages] = await Promise.all([searchParams, getTranslations("status"), getFormatter(), getMessages()]);
-  const status = getConnectionStatus();
-  const events = listEvents({ limit: 20 });
+  const status = await getConnectionStatus();
+  const events = await listEvents({ limit: 20 });
   const now = new Date();
   // The request config supplies the language and APP_TIME_ZONE; "moment" is the app's named format (lib/i18n/formats.ts).
   const date = (value: string) => format.dateTime(new Date(value), "moment");
@@ -81,7 +82,7 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
   const lastErrorCode = status.lastError?.code;
   const storedError =
     status.lastError && lastErrorCode && isErrorCode(lastErrorCode) ? { ...status.lastError, code: lastErrorCode } : null;
-  const connection = getConnection();
+  const connection = await getConnection();
   const longLivedExpiring = connection ? longLivedExpiryWarning(connection, now) : false;
 
   return (

@@ -4,6 +4,7 @@ import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { signIn } from "@/auth";
+import { throttledWaitSeconds } from "@/lib/auth/next-auth";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 
 /**
@@ -20,10 +21,10 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     await signIn("credentials", { email, password: String(formData.get("password") ?? ""), redirect: false });
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
-    const code = "code" in error && typeof error.code === "string" ? error.code : "";
     const t = await getTranslations("auth.login");
-    if (code.startsWith("throttled:")) {
-      const minutes = Math.max(1, Math.ceil(Number(code.slice("throttled:".length)) / 60));
+    const waitSeconds = throttledWaitSeconds(error);
+    if (waitSeconds !== null) {
+      const minutes = Math.max(1, Math.ceil(waitSeconds / 60));
       return { error: t("throttled", { minutes }), email };
     }
     return { error: t("invalid"), email };

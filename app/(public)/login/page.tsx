@@ -5,7 +5,7 @@ import { PublicFrame } from "@/components/shell/public-frame";
 import { Alert } from "@/components/ui/alert";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { getAdmin } from "@/lib/auth/session";
-import { countAdmins } from "@/lib/db/queries/admins";
+import { countAdmins } from "@/lib/db/admins";
 import { LoginForm } from "./login-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -26,7 +26,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           {t("signedOut")}
         </Alert>
       )}
-      {countAdmins() === 0 && (
+      {(await countAdmins()) === 0 && (
         // A fact about this server, not a failure of something the visitor did: polite, not an alert.
         <Alert tone="warning" role="status" className="mb-4">
           {t("noAdminYet")}

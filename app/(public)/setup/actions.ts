@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { FieldErrors } from "@/components/ui/field";
 import { signIn } from "@/auth";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { createFirstAdminWithToken } from "@/lib/db/queries/admins";
+import { createFirstAdminWithToken } from "@/lib/db/setup-tokens";
 
 export type SetupState = {
   fieldErrors?: FieldErrors<"email" | "password" | "confirm">;
@@ -33,7 +33,7 @@ export async function setupAction(_prev: SetupState, formData: FormData): Promis
   if (!parsed.success) {
     return { fieldErrors: z.flattenError(parsed.error).fieldErrors, email: input.email.slice(0, 320) };
   }
-  const admin = createFirstAdminWithToken({
+  const admin = await createFirstAdminWithToken({
     token: parsed.data.token,
     email: parsed.data.email,
     passwordHash: await hashPassword(parsed.data.password),

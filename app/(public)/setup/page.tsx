@@ -4,7 +4,8 @@ import { getTranslations } from "next-intl/server";
 import { PublicFrame } from "@/components/shell/public-frame";
 import { Alert } from "@/components/ui/alert";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { countAdmins, isSetupTokenValid } from "@/lib/db/queries/admins";
+import { countAdmins } from "@/lib/db/admins";
+import { isSetupTokenValid } from "@/lib/db/setup-tokens";
 import { SetupForm } from "./setup-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -15,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
   const t = await getTranslations("auth.setup");
-  const valid = typeof token === "string" && token.length <= 200 && countAdmins() === 0 && isSetupTokenValid({ token });
+  const valid = typeof token === "string" && token.length <= 200 && (await countAdmins()) === 0 && (await isSetupTokenValid({ token }));
   return (
     <PublicFrame title={t("title")}>
       {valid ? (

@@ -75,9 +75,9 @@ export async function resetDatabase(): Promise<void> {
 
 /** Saves the credentials and connects through the fake's code exchange, as the callback does. */
 export async function connectThroughFake(fake: FakeAmo, now = new Date()): Promise<void> {
-  const { saveCredentials, storeConnectedTokens } = await import("@/lib/db/queries/connection");
+  const { saveCredentials, storeConnectedTokens } = await import("@/lib/amocrm/connection");
   const { exchangeCode, fetchAccount } = await import("@/lib/amocrm/oauth");
-  saveCredentials({
+  await saveCredentials({
     platform: "amocrm.ru",
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -95,7 +95,7 @@ export async function connectThroughFake(fake: FakeAmo, now = new Date()): Promi
     now: () => now,
   });
   const account = await fetchAccount({ host: ACCOUNT_HOST, accessToken: tokens.accessToken });
-  storeConnectedTokens({
+  await storeConnectedTokens({
     mode: "oauth",
     platform: "amocrm.ru",
     accessToken: tokens.accessToken,
@@ -105,11 +105,26 @@ export async function connectThroughFake(fake: FakeAmo, now = new Date()): Promi
     accountHost: ACCOUNT_HOST,
     account,
     apiDomain: tokens.claims.apiDomain ?? null,
-    eventType: "connected",
     actor: "admin",
     actorEmail: ADMIN_EMAIL,
     now,
   });
+}
+
+/**
+ * Test-only direct write: a lease's holder stopped renewing (it died) and its expiry has passed. Stands in for
+ * waiting out the lease's TTL.
+ */
+export async function expireLease(name: string): Promise<void> {
+  const { getSqlite } = await import("@/lib/db/client");
+  getSqlite().prepare("UPDATE leases SET expires_at = ? WHERE name = ?").run(Date.now() - 1, name);
+}
+
+/** Test-only read: who holds a named lease, or null. */
+export async function leaseOwner(name: string): Promise<string | null> {
+  const { getSqlite } = await import("@/lib/db/client");
+  const row = getSqlite().prepare("SELECT owner FROM leases WHERE name = ?").get(name) as { owner: string } | undefined;
+  return row?.owner ?? null;
 }
 
 /** Test-only direct write: moves the stored access token's expiry (e.g. into the past). */
@@ -119,15 +134,15 @@ export async function setStoredExpiry(at: Date): Promise<void> {
 }
 
 export async function readConnection() {
-  const { getConnection } = await import("@/lib/db/queries/connection");
-  const row = getConnection();
+  const { getConnection } = await import("@/lib/db/connection");
+  const row = await getConnection();
   if (!row) throw new Error("no connection row");
   return row;
 }
 
 export async function eventTypes(): Promise<string[]> {
-  const { listEvents } = await import("@/lib/db/queries/connection");
-  return listEvents({ limit: 100 })
+  const { listEvents } = await import("@/lib/db/events");
+  return (await listEvents({ limit: 100 }))
     .reverse()
     .map((event) => event.type);
 }

@@ -2,11 +2,13 @@
 // `node --import tsx --conditions=react-server tests/unit/helpers/token-child.ts <mode>` with the test's env.
 //   race:  prints "ready", waits for "go" on stdin, then amoFetch("/api/v4/account") and prints one JSON line with a
 //          hash of the token it ended with (never the token itself).
-//   crash: refreshes an expiring token and SIGKILLs itself after amoCRM answered, before the commit.
+//   crash: refreshes an expiring token and SIGKILLs itself after amoCRM answered, before the commit; first it prints
+//          its lease process id, so the test can tell its leftover lease from any other.
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { amoFetch } from "@/lib/amocrm/client";
-import { getAccessToken } from "@/lib/amocrm/tokens";
+import { getAccessToken, refreshTestSeam } from "@/lib/amocrm/tokens";
+import { leaseProcessId } from "@/lib/db/lease";
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 16);
 
@@ -28,7 +30,9 @@ async function race(): Promise<void> {
 }
 
 async function crash(): Promise<void> {
-  await getAccessToken({ hooks: { afterProviderAnswer: () => void process.kill(process.pid, "SIGKILL") } });
+  console.log(JSON.stringify({ leaseProcessId: leaseProcessId() }));
+  refreshTestSeam.afterProviderAnswer = () => void process.kill(process.pid, "SIGKILL");
+  await getAccessToken();
   console.log(JSON.stringify({ ok: false, error: "still alive after the refresh" }));
 }
 

@@ -31,7 +31,7 @@ import { RELATED_PROBLEM_OF } from "@/components/guide/troubleshooting-topics";
 import { Alert } from "@/components/ui/alert";
 import { getSetupProgress } from "@/lib/amocrm/progress";
 import { requireAdmin } from "@/lib/auth/session";
-import { listDoneSteps } from "@/lib/db/queries/guide";
+import { listDoneSteps } from "@/lib/db/guide-progress";
 
 interface Props {
   params: Promise<{ step: string }>;
@@ -52,8 +52,8 @@ export default async function GuideStepPage({ params }: Props) {
   const { step } = await params;
   if (!isGuideStep(step)) notFound();
   const admin = await requireAdmin();
-  const progress = getSetupProgress();
-  const marked = listDoneSteps({ adminId: admin.id });
+  const progress = await getSetupProgress();
+  const marked = (await listDoneSteps({ adminId: admin.id })).filter(isGuideStep);
   const t = await getTranslations("guide");
   const tt = await getTranslations("troubleshooting");
   const related = RELATED_PROBLEM_OF[step];

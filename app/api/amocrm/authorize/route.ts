@@ -12,7 +12,7 @@ export async function GET() {
   const admin = await getAdmin();
   if (!admin) return seeOther(`${appUrl}/login?callbackUrl=${encodeURIComponent("/api/amocrm/authorize")}`);
   try {
-    return seeOther(buildConsentUrl({ admin }));
+    return seeOther(await buildConsentUrl({ admin }));
   } catch (error) {
     const appError = toAppError(error);
     if (!appError) throw error;

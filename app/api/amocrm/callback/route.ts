@@ -9,7 +9,8 @@ import {
   sealPendingCallback,
 } from "@/lib/amocrm/pending-callback";
 import { getAdmin } from "@/lib/auth/session";
-import { addEvent, consumeOauthState } from "@/lib/db/queries/connection";
+import { addEvent } from "@/lib/db/events";
+import { consumeOauthState } from "@/lib/db/oauth-states";
 import { getEnv } from "@/lib/env";
 import { seeOther } from "@/lib/http/route";
 
@@ -29,8 +30,8 @@ export async function GET(request: Request) {
   if (query.error) {
     // Deny in amoCRM: nothing to exchange, and the existing connection stays as it is. Only a deny that carries
     // this admin's own state is recorded, so a forged link cannot write to the event log.
-    if (admin && query.state && consumeOauthState({ state: query.state, adminId: admin.id }).ok) {
-      addEvent({ type: "authorization_denied", actor: "amocrm", details: { error: query.error === "access_denied" ? "access_denied" : "other" } });
+    if (admin && query.state && (await consumeOauthState({ state: query.state, adminId: admin.id })).ok) {
+      await addEvent({ type: "authorization_denied", actor: "amocrm", details: { error: query.error === "access_denied" ? "access_denied" : "other" } });
     }
     return seeOther(`${appUrl}/status?error=access_denied`, clearPending);
   }

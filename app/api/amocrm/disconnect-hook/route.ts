@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request): Promise<Response> {
   const query = new URL(request.url).searchParams;
-  const result = acceptDisconnectHook({
+  const result = await acceptDisconnectHook({
     clientUuid: query.get("client_uuid"),
     accountId: query.get("account_id"),
     signature: query.get("signature"),

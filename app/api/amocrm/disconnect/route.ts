@@ -1,6 +1,7 @@
 // POST /api/amocrm/disconnect: forgets the tokens; `{"forgetCredentials":true}` forgets the saved keys too.
 import { z } from "zod";
-import { forgetTokens, getConnection } from "@/lib/db/queries/connection";
+import { disconnect } from "@/lib/amocrm/connection";
+import { getConnection } from "@/lib/db/connection";
 import { AppError } from "@/lib/errors";
 import { json, withAdminRoute } from "@/lib/http/route";
 
@@ -20,9 +21,9 @@ export const POST = withAdminRoute(async ({ admin, request }) => {
   }
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) throw new AppError("invalid_input");
-  if (!getConnection()) throw new AppError("not_configured");
+  if (!(await getConnection())) throw new AppError("not_configured");
   const forgetCredentials = parsed.data.forgetCredentials === true;
-  forgetTokens({ forgetCredentials, state: "configured", eventType: "disconnected", actor: "admin", actorEmail: admin.email });
+  await disconnect({ forgetCredentials, actorEmail: admin.email });
   console.info(`[amocrm] disconnected by an admin${forgetCredentials ? ", credentials forgotten" : ""}`);
   return json({ ok: true, forgetCredentials });
 });

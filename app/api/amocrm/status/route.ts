@@ -6,7 +6,7 @@ import { describeError } from "@/lib/i18n/errors";
 export const dynamic = "force-dynamic";
 
 export const GET = withAdminRoute(async () => {
-  const { lastError, ...status } = getConnectionStatus();
+  const { lastError, ...status } = await getConnectionStatus();
   return json({
     ...status,
     lastError: lastError ? { code: lastError.code, message: await describeError(lastError.code, lastError.detail), at: lastError.at } : null,

@@ -1,22 +1,21 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { isGuideStep, type GuideStep } from "@/components/guide/steps";
-import { getDb } from "@/lib/db/client";
-import { guideProgress } from "@/lib/db/schema";
+import { getDb } from "./client";
+import { guideProgress } from "./schema";
 
-/** The guide steps this admin ticked as done (steps no longer in the guide are left out). */
-export function listDoneSteps({ adminId }: { adminId: number }): GuideStep[] {
+/** Guide steps an admin ticked as done. Steps are opaque names here; the guide decides which ones exist. */
+
+export async function listDoneSteps({ adminId }: { adminId: number }): Promise<string[]> {
   return getDb()
     .select({ step: guideProgress.step })
     .from(guideProgress)
     .where(eq(guideProgress.adminId, adminId))
     .all()
-    .map((row) => row.step)
-    .filter(isGuideStep);
+    .map((row) => row.step);
 }
 
 /** Ticks or unticks one step for one admin; ticking twice keeps the first time. */
-export function markStepDone({ adminId, step, done }: { adminId: number; step: GuideStep; done: boolean }): void {
+export async function markStepDone({ adminId, step, done }: { adminId: number; step: string; done: boolean }): Promise<void> {
   if (done) {
     getDb().insert(guideProgress).values({ adminId, step, doneAt: new Date() }).onConflictDoNothing().run();
   } else {

@@ -1,0 +1,48 @@
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { getDb, type Db, type Tx } from "./client";
+import { connectionEvents, type ConnectionEvent } from "./schema";
+
+/** The connection's event log: what happened, who did it, safe details only (codes, hosts, times; never a secret). */
+
+/** The app connects one amoCRM account; its row (and its events) use this id. */
+export const CONNECTION_ID = 1;
+
+export interface Actor {
+  actor: "admin" | "system" | "amocrm";
+  actorEmail?: string | null;
+}
+
+export interface EventInput extends Actor {
+  type: string;
+  details?: Record<string, unknown>;
+  at: Date;
+}
+
+/** For lib/db writers: records the event inside their transaction. */
+export function insertEvent(tx: Tx | Db, { type, details, at, actor, actorEmail }: EventInput): void {
+  tx.insert(connectionEvents)
+    .values({
+      connectionId: CONNECTION_ID,
+      at,
+      actor,
+      actorEmail: actorEmail ?? null,
+      type,
+      details: details ? JSON.stringify(details) : null,
+    })
+    .run();
+}
+
+export async function addEvent(input: Omit<EventInput, "at"> & { at?: Date }): Promise<void> {
+  insertEvent(getDb(), { ...input, at: input.at ?? new Date() });
+}
+
+export async function listEvents({ limit = 20 }: { limit?: number } = {}): Promise<ConnectionEvent[]> {
+  return getDb()
+    .select()
+    .from(connectionEvents)
+    .where(eq(connectionEvents.connectionId, CONNECTION_ID))
+    .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
+    .limit(limit)
+    .all();
+}

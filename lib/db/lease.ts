@@ -1,0 +1,132 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq, lte } from "drizzle-orm";
+import { getDb } from "./client";
+import { leases } from "./schema";
+
+/**
+ * Named leases with expiry: one holder at a time for a piece of work, across every process sharing the database.
+ * A holder renews its lease every few seconds while it works (the heartbeat); a lease is taken over only once it
+ * has expired, which is what happens soon after a holder dies, hangs or loses the database (it stops renewing).
+ * When a renewal fails, the holder's AbortSignal fires and its work must stop: someone else may hold it by now.
+ * Times are the wall clock: leases coordinate live processes, whatever clock a caller's business logic uses.
+ */
+
+/** Long enough to ride out a slow disk or a GC pause, short enough that a dead holder blocks others briefly. */
+export const LEASE_TTL_MS = 20_000;
+/** Renewals per TTL: three chances before the lease could expire under a live holder. */
+export const LEASE_RENEW_EVERY_MS = 5_000;
+
+export interface LeaseOptions {
+  ttlMs?: number;
+  renewEveryMs?: number;
+}
+
+export class LeaseLostError extends Error {
+  constructor(readonly leaseName: string) {
+    super(`lease ${leaseName} was lost`);
+    this.name = "LeaseLostError";
+  }
+}
+
+export interface Lease {
+  readonly name: string;
+  readonly owner: string;
+  /** Aborted when a renewal fails: the work must stop, another process may hold the lease now. */
+  readonly signal: AbortSignal;
+  /** Stops the heartbeat and frees the lease (only if still ours). */
+  release(): Promise<void>;
+}
+
+// A random id per process (kept on globalThis: Next may load this module more than once in one process), plus a
+// counter per acquisition, so two holdings in one process are never mistaken for each other.
+const processLeases = globalThis as unknown as { amocrmLeaseProcess?: { id: string; acquisitions: number } };
+function nextOwner(): string {
+  processLeases.amocrmLeaseProcess ??= { id: randomUUID(), acquisitions: 0 };
+  processLeases.amocrmLeaseProcess.acquisitions += 1;
+  return `${processLeases.amocrmLeaseProcess.id}:${processLeases.amocrmLeaseProcess.acquisitions}`;
+}
+
+/** This process's lease id (the part of `owner` before the colon). */
+export function leaseProcessId(): string {
+  processLeases.amocrmLeaseProcess ??= { id: randomUUID(), acquisitions: 0 };
+  return processLeases.amocrmLeaseProcess.id;
+}
+
+function claim(name: string, owner: string, ttlMs: number): boolean {
+  const now = Date.now();
+  const expiresAt = new Date(now + ttlMs);
+  // Free (no row) or expired: never a live holder's, this process's other holdings included.
+  const result = getDb()
+    .insert(leases)
+    .values({ name, owner, expiresAt })
+    .onConflictDoUpdate({ target: leases.name, set: { owner, expiresAt }, setWhere: lte(leases.expiresAt, new Date(now)) })
+    .run();
+  return result.changes === 1;
+}
+
+function renew(name: string, owner: string, ttlMs: number): boolean {
+  const result = getDb()
+    .update(leases)
+    .set({ expiresAt: new Date(Date.now() + ttlMs) })
+    .where(and(eq(leases.name, name), eq(leases.owner, owner)))
+    .run();
+  return result.changes === 1;
+}
+
+/** Takes the named lease when it is free or expired, and starts its heartbeat; null while someone holds it. */
+export async function tryAcquireLease(name: string, options: LeaseOptions = {}): Promise<Lease | null> {
+  const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
+  const renewEveryMs = options.renewEveryMs ?? LEASE_RENEW_EVERY_MS;
+  const owner = nextOwner();
+  if (!claim(name, owner, ttlMs)) return null;
+
+  const controller = new AbortController();
+  const lose = () => {
+    clearInterval(heartbeat);
+    if (!controller.signal.aborted) controller.abort(new LeaseLostError(name));
+  };
+  const heartbeat = setInterval(() => {
+    try {
+      if (!renew(name, owner, ttlMs)) lose();
+    } catch {
+      // The database is gone for now: the lease may expire before the next renewal, so stop as if lost.
+      lose();
+    }
+  }, renewEveryMs);
+  heartbeat.unref();
+
+  let released = false;
+  return {
+    name,
+    owner,
+    signal: controller.signal,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(heartbeat);
+      getDb()
+        .delete(leases)
+        .where(and(eq(leases.name, name), eq(leases.owner, owner)))
+        .run();
+    },
+  };
+}
+
+/**
+ * Runs `work` while holding the named lease, released afterwards whatever happens; `{ acquired: false }` at once
+ * when someone else holds it. `work` receives the lease's signal and must stop when it fires.
+ */
+export async function withLease<T>(
+  name: string,
+  work: (signal: AbortSignal) => Promise<T>,
+  options: LeaseOptions = {},
+): Promise<{ acquired: false } | { acquired: true; value: T }> {
+  const lease = await tryAcquireLease(name, options);
+  if (!lease) return { acquired: false };
+  try {
+    return { acquired: true, value: await work(lease.signal) };
+  } finally {
+    await lease.release();
+  }
+}

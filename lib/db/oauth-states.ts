@@ -1,0 +1,57 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { getDb } from "./client";
+import { oauthStates } from "./schema";
+
+/** OAuth `state` values: single use, bound to the admin who clicked Authorize, ten minutes of life. */
+
+export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
+
+function hashState(state: string): string {
+  return createHash("sha256").update(state).digest("hex");
+}
+
+/** 32 random bytes for the consent page's `state`; only the hash is stored, bound to the admin. */
+export async function createOauthState({ adminId, now = new Date() }: { adminId: number; now?: Date }): Promise<string> {
+  const state = randomBytes(32).toString("base64url");
+  getDb()
+    .insert(oauthStates)
+    .values({ stateHash: hashState(state), adminId, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) })
+    .run();
+  return state;
+}
+
+export type ConsumeStateResult =
+  | { ok: true; stateHash: string }
+  | { ok: false; code: "state_invalid" | "state_expired" | "state_other_admin" }
+  | { ok: false; code: "state_used"; outcome: string | null };
+
+/** Marks the state used in one conditional update, so two callbacks racing with one state cannot both pass. */
+export async function consumeOauthState({
+  state,
+  adminId,
+  now = new Date(),
+}: {
+  state: string;
+  adminId: number;
+  now?: Date;
+}): Promise<ConsumeStateResult> {
+  const stateHash = hashState(state);
+  const db = getDb();
+  const used = db
+    .update(oauthStates)
+    .set({ usedAt: now })
+    .where(and(eq(oauthStates.stateHash, stateHash), eq(oauthStates.adminId, adminId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
+    .run();
+  if (used.changes === 1) return { ok: true, stateHash };
+  const row = db.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash)).get();
+  if (!row) return { ok: false, code: "state_invalid" };
+  if (row.adminId !== adminId) return { ok: false, code: "state_other_admin" };
+  if (row.usedAt) return { ok: false, code: "state_used", outcome: row.outcome };
+  return { ok: false, code: "state_expired" };
+}
+
+export async function setOauthStateOutcome({ stateHash, outcome }: { stateHash: string; outcome: string }): Promise<void> {
+  getDb().update(oauthStates).set({ outcome }).where(eq(oauthStates.stateHash, stateHash)).run();
+}

@@ -1,0 +1,102 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { decryptSecret, DecryptionError, encryptSecret, keyIdOf } from "@/lib/crypto/secrets";
+import { getEnv } from "@/lib/env";
+import { connections } from "./schema";
+import { writeTransaction } from "./transaction";
+
+/**
+ * The secret-slot scheme, defined once: every encrypted column, and its values sealed with associated data naming
+ * `table:column:row`, so a ciphertext copied to another row or column fails to open. Encryption itself is
+ * lib/crypto/secrets.ts.
+ */
+
+/** Every secret column, per table: the Drizzle property and its SQL name (the associated data uses the SQL name). */
+export const SECRET_COLUMNS = {
+  connections: {
+    clientSecretEnc: "client_secret_enc",
+    accessTokenEnc: "access_token_enc",
+    refreshTokenEnc: "refresh_token_enc",
+  },
+} as const;
+
+type SecretTable = keyof typeof SECRET_COLUMNS;
+export type SecretColumn<T extends SecretTable = SecretTable> = Extract<(typeof SECRET_COLUMNS)[T][keyof (typeof SECRET_COLUMNS)[T]], string>;
+
+interface Slot<T extends SecretTable> {
+  table: T;
+  column: SecretColumn<T>;
+  rowId: number;
+}
+
+/** Encrypts a value for one slot under the current key. */
+export function sealSecret<T extends SecretTable>(slot: Slot<T>, value: string): string {
+  return encryptSecret(value, slot, getEnv().encryptionKeys[0]);
+}
+
+/** Decrypts one slot's value with any configured key; throws DecryptionError when none opens it. */
+export function openSecret<T extends SecretTable>(slot: Slot<T>, stored: string): string {
+  return decryptSecret(stored, slot, getEnv().encryptionKeys);
+}
+
+// Whether the configured keys open a stored value. Ciphertexts never repeat (a fresh IV each time), so the verdict
+// for one value under one key set never changes: the status page asks on every request, the cipher runs once.
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 256;
+
+/** True when the configured keys open `stored`; cached per key set, slot and ciphertext. */
+export function canOpenSecret<T extends SecretTable>(slot: Slot<T>, stored: string): boolean {
+  const keys = getEnv().encryptionKeys;
+  const cacheKey = `${keys.map((key) => key.id).join(",")}|${slot.table}:${slot.column}:${slot.rowId}|${stored}`;
+  const known = verdicts.get(cacheKey);
+  if (known !== undefined) return known;
+  let verdict: boolean;
+  try {
+    decryptSecret(stored, slot, keys);
+    verdict = true;
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    verdict = false;
+  }
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(cacheKey, verdict);
+  return verdict;
+}
+
+export interface RotationReport {
+  values: number;
+  reencrypted: number;
+  alreadyCurrent: number;
+}
+
+/**
+ * Re-encrypts every stored secret under the current ENCRYPTION_KEY, in one transaction: values under any key of
+ * ENCRYPTION_KEYS_PREVIOUS are accepted; one value that no key opens aborts the whole rotation with nothing changed.
+ */
+export async function rotateEncryptionKeys(): Promise<RotationReport> {
+  const current = getEnv().encryptionKeys[0];
+  const columns = Object.entries(SECRET_COLUMNS.connections) as Array<[keyof typeof SECRET_COLUMNS.connections, SecretColumn<"connections">]>;
+  return writeTransaction((tx) => {
+    const report: RotationReport = { values: 0, reencrypted: 0, alreadyCurrent: 0 };
+    for (const row of tx.select().from(connections).all()) {
+      const update: Partial<Record<(typeof columns)[number][0], string>> = {};
+      for (const [property, column] of columns) {
+        const stored = row[property];
+        if (!stored) continue;
+        report.values += 1;
+        const slot = { table: "connections" as const, column, rowId: row.id };
+        const plain = openSecret(slot, stored);
+        if (keyIdOf(stored) === current.id) {
+          report.alreadyCurrent += 1;
+          continue;
+        }
+        update[property] = sealSecret(slot, plain);
+        report.reencrypted += 1;
+      }
+      if (Object.keys(update).length > 0) tx.update(connections).set(update).where(eq(connections.id, row.id)).run();
+    }
+    return report;
+  });
+}
+
+export { DecryptionError };
