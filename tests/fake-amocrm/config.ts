@@ -40,7 +40,11 @@ export interface FakeConfig {
   rateLimitBlockAfter: number;
   /** How long a block lasts, on the fake clock. */
   rateLimitBlockSeconds: number;
-  /** Extra delay before the answer of every request of a fault target (e.g. `{"leads_complex": 2000}`). */
+  /**
+   * Extra delay before the answer of every request of a fault target, on every endpoint: `token`, `code`,
+   * `refresh`, `account`, `subdomain`, `consent`, `api`, each leads target, or `any` (e.g. `{"leads_complex": 2000}`).
+   * The longest matching target wins; it adds to `responseDelayMs`.
+   */
   endpointDelayMs: Partial<Record<FaultTarget, number>>;
   /** Codes of the account's UTM (`tracking_data`) lead fields; [] is an account without them (§11.4). */
   leadUtmFields: UtmFieldCode[];

@@ -105,9 +105,11 @@ export async function handleAmoRequest(ctx: AmoRequest): Promise<void> {
     }
   }
 
-  if (route !== undefined && route !== "consent" && route !== "decision") {
-    await state.sleep(state.config.responseDelayMs + endpointDelay(state.config.endpointDelayMs, targets));
-  }
+  // endpointDelayMs applies to every route by its fault targets (consent pages and unknown paths included);
+  // responseDelayMs only to the server-to-server endpoints, as it always has.
+  const serverToServer = route !== undefined && route !== "consent" && route !== "decision";
+  const baseDelay = serverToServer ? state.config.responseDelayMs : 0;
+  await state.sleep(baseDelay + endpointDelay(state.config.endpointDelayMs, targets));
   // No early return when the client has gone away: like the real server, the request is
   // still processed, which is how a "lost response" (e.g. a rotated refresh token) happens.
   return dispatch(ctx, route, params, grantType, json);

@@ -1,0 +1,117 @@
+// The fake amoCRM's strictness switches (issue 13, item 11), each exercised over real HTTP: what the fake does with
+// the switch at its default, and what it does once the switch is on.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
+
+const CLIENT_ID = "2912780f-a1e4-4d5d-a069-ee01422d8bef";
+const SECRET = "PZp1wm7VpAUBvpTzADj4CRHjmuvRR4PwVS7EqVxxxNvpMglIWK8uy6KWSgxxvdjY";
+const REDIRECT = "http://127.0.0.1:3101/api/amocrm/callback";
+const ACCOUNT = "acoustic.amocrm.ru";
+
+let fake: FakeAmo;
+
+beforeAll(async () => {
+  fake = await startFakeAmo({ quiet: true, clientSecret: SECRET });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  await controlJson("/reset", { initial: true });
+});
+
+// --- helpers -----------------------------------------------------------------------
+
+async function controlJson<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${fake.url}/__control${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** A request to the fake as the app sends it: the host it means in X-Amocrm-Account-Host (none when undefined). */
+function amo(path: string, init: { host?: string; method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}): Promise<Response> {
+  return fetch(`${fake.url}${path}`, {
+    method: init.method ?? "GET",
+    redirect: "manual",
+    headers: { ...(init.host ? { "X-Amocrm-Account-Host": init.host } : {}), ...init.headers },
+    body: init.body,
+    signal: init.signal,
+  });
+}
+
+function tokenRequest(body: Record<string, string>, host: string | undefined = ACCOUNT): Promise<Response> {
+  return amo("/oauth2/access_token", {
+    host,
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ client_id: CLIENT_ID, client_secret: SECRET, redirect_uri: REDIRECT, ...body }),
+  });
+}
+
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+}
+
+async function connect(host = ACCOUNT): Promise<Tokens> {
+  const { code } = await controlJson<{ code: string }>("/issue-code", {});
+  const res = await tokenRequest({ grant_type: "authorization_code", code }, host);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Tokens;
+}
+
+async function refresh(refreshToken: string, host = ACCOUNT): Promise<Response> {
+  return tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }, host);
+}
+
+function getAccount(accessToken: string, host: string | undefined = ACCOUNT): Promise<Response> {
+  return amo("/api/v4/account", { host, headers: { Authorization: `Bearer ${accessToken}` } });
+}
+
+async function elapsedMs(run: () => Promise<Response>): Promise<{ ms: number; status: number }> {
+  const started = performance.now();
+  const res = await run();
+  await res.arrayBuffer();
+  return { ms: performance.now() - started, status: res.status };
+}
+
+// --- 8. latency per endpoint -------------------------------------------------------
+
+describe("endpointDelayMs: latency per endpoint", () => {
+  it("delays the token endpoint, the account API, the lookups and the consent page each by its own target", async () => {
+    const tokens = await connect();
+    await controlJson("/config", { endpointDelayMs: { refresh: 300, account: 300, subdomain: 300, consent: 300 } });
+
+    const consent = await elapsedMs(() => amo(`/oauth?client_id=${CLIENT_ID}`));
+    expect(consent).toMatchObject({ status: 200 });
+    expect(consent.ms).toBeGreaterThanOrEqual(290);
+    const account = await elapsedMs(() => getAccount(tokens.access_token));
+    expect(account).toMatchObject({ status: 200 });
+    expect(account.ms).toBeGreaterThanOrEqual(290);
+    const lookup = await elapsedMs(() =>
+      amo("/oauth2/account/current/subdomain", { host: "api-b.amocrm.ru", headers: { "X-Refresh-Token": tokens.refresh_token } }),
+    );
+    expect(lookup).toMatchObject({ status: 200 });
+    expect(lookup.ms).toBeGreaterThanOrEqual(290);
+    const refreshed = await elapsedMs(() => refresh(tokens.refresh_token));
+    expect(refreshed).toMatchObject({ status: 200 });
+    expect(refreshed.ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it("delays only the endpoint it names: a slow account API leaves the token endpoint answering", async () => {
+    const tokens = await connect();
+    await controlJson("/config", { endpointDelayMs: { account: 60_000 } });
+    const slow = amo("/api/v4/account", {
+      host: ACCOUNT,
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+      signal: AbortSignal.timeout(500),
+    });
+    await expect(slow).rejects.toThrow();
+    // Answered at all means not delayed by a minute (vitest's own timeout would fail the test first).
+    expect((await refresh(tokens.refresh_token)).status).toBe(200);
+  });
+});
