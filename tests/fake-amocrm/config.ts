@@ -32,6 +32,12 @@ export interface FakeConfig {
   renamedHostApiStatus: 401 | 404;
   /** Meter /api/v4 calls (contract §4.1, §11.7); false switches the limit and the block off. */
   rateLimitEnabled: boolean;
+  /**
+   * Token requests share the account's budget (contract §4.1: UNCONFIRMED, "assume it does"; §9.8: "token calls
+   * included"). Off by default: the app spaces its calls at exactly 7 per 1001 ms on its own clock, so the slower
+   * first request of a burst (a token POST on a fresh connection) lands the 8th start inside one second here.
+   */
+  rateLimitTokenEndpoint: boolean;
   /** Calls allowed in any sliding 1-second window; the next one is a 429. */
   rateLimitPerSecond: number;
   /** `retry_after` in the 429 body and the Retry-After header (Kommo's example says 300; unknown in reality). */
@@ -92,6 +98,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   responseDelayMs: 0,
   renamedHostApiStatus: 401,
   rateLimitEnabled: true,
+  rateLimitTokenEndpoint: false,
   rateLimitPerSecond: 7,
   rateLimitRetryAfterSeconds: 1,
   rateLimitBlockAfter: 10,
@@ -125,6 +132,7 @@ export const configPatchSchema = z.strictObject({
   responseDelayMs: z.number().int().min(0).optional(),
   renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
   rateLimitEnabled: z.boolean().optional(),
+  rateLimitTokenEndpoint: z.boolean().optional(),
   rateLimitPerSecond: z.number().int().min(1).optional(),
   rateLimitRetryAfterSeconds: z.number().int().min(0).optional(),
   rateLimitBlockAfter: z.number().int().min(0).optional(),

@@ -77,6 +77,8 @@ export async function handleAmoRequest(ctx: AmoRequest): Promise<void> {
   const method = req.method ?? "GET";
   const route = matchRoute(method, url.pathname);
   const isApi = isApiPath(url.pathname);
+  // The limit meters arrivals; a POST's body may take a moment longer to read than a GET's headers.
+  const arrivedAt = state.now();
 
   // Bodies are read up front: fault matching for code/refresh needs grant_type.
   let params: Record<string, string> = {};
@@ -91,7 +93,7 @@ export async function handleAmoRequest(ctx: AmoRequest): Promise<void> {
   countCall(state, route, grantType, isApi);
 
   // The limit and its block sit in front of amoCRM's application, so they come before any fault.
-  if (answeredByRateLimit(ctx, route, isApi)) return;
+  if (answeredByRateLimit(ctx, route, isApi, arrivedAt)) return;
 
   const targets = faultTargets(route, grantType, isApi);
   const fault = state.takeFault(targets);
@@ -173,12 +175,12 @@ function endpointDelay(delays: Partial<Record<FaultTarget, number>>, targets: re
 
 /**
  * 403 nginx HTML while the account is blocked (every server-to-server request; the consent pages are
- * amoCRM's www site and stay up), else 429 for an /api/v4 call over the sliding-window limit.
+ * amoCRM's www site and stay up), else 429 for a metered call over the sliding-window limit: every /api/v4
+ * call and, with `rateLimitTokenEndpoint`, every token request (contract §4.1, §9.8).
  */
-function answeredByRateLimit(ctx: AmoRequest, route: RouteName | undefined, isApi: boolean): boolean {
+function answeredByRateLimit(ctx: AmoRequest, route: RouteName | undefined, isApi: boolean, now: number): boolean {
   const { res, state } = ctx;
   const config = state.config;
-  const now = state.now();
   if (route === "consent" || route === "decision") return false;
   if (state.rateLimiter.isBlocked(config, now)) {
     state.calls.blocked++;
@@ -186,7 +188,8 @@ function answeredByRateLimit(ctx: AmoRequest, route: RouteName | undefined, isAp
     send(res, 403, NGINX_403_HTML, "text/html");
     return true;
   }
-  if (!isApi || state.rateLimiter.meter(config, now) === "ok") return false;
+  const metered = isApi || (route === "token" && config.rateLimitTokenEndpoint);
+  if (!metered || state.rateLimiter.meter(config, now) === "ok") return false;
   state.calls.rateLimited++;
   ctx.log.rateLimited = true;
   const retryAfter = config.rateLimitRetryAfterSeconds;

@@ -115,3 +115,35 @@ describe("endpointDelayMs: latency per endpoint", () => {
     expect((await refresh(tokens.refresh_token)).status).toBe(200);
   });
 });
+
+// --- 4. the 7-per-second limit on the token endpoint ------------------------------
+
+describe("rateLimitTokenEndpoint: token requests share the 7-per-second budget", () => {
+  const badCode = () => tokenRequest({ grant_type: "authorization_code", code: "def50200" + "ab".repeat(40) });
+
+  it("is off by default: an eighth token request in a second still reaches the endpoint", async () => {
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => badCode().then((r) => r.status)));
+    expect(statuses).toEqual(Array(8).fill(400));
+  });
+
+  it("when on, meters token requests with the API calls: the eighth start within a second is a 429", async () => {
+    const tokens = await connect();
+    await controlJson("/config", { rateLimitTokenEndpoint: true });
+    const api = await Promise.all(Array.from({ length: 4 }, () => getAccount(tokens.access_token).then((r) => r.status)));
+    const token = await Promise.all(Array.from({ length: 3 }, () => badCode().then((r) => r.status)));
+    expect([...api, ...token]).toEqual([200, 200, 200, 200, 400, 400, 400]);
+    const limited = await badCode();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect(await limited.json()).toMatchObject({ title: "Too Many Requests", status: 429, retry_after: 1 });
+  });
+
+  it("when on, repeated 429s on the token endpoint block the account with nginx's HTML 403", async () => {
+    await controlJson("/config", { rateLimitTokenEndpoint: true, rateLimitBlockAfter: 2, rateLimitBlockSeconds: 60 });
+    const statuses = await Promise.all(Array.from({ length: 9 }, () => badCode().then((r) => r.status)));
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    const blocked = await badCode();
+    expect([blocked.status, blocked.headers.get("content-type")]).toEqual([403, "text/html"]);
+    expect(await blocked.text()).toContain("403 Forbidden");
+  });
+});
