@@ -3,6 +3,7 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { FAULT_TARGETS, type FaultTarget } from "./faults";
+import { HTML_ERROR_STATUSES, type HtmlErrorStatus } from "./problems";
 
 export type Platform = "amocrm.ru" | "kommo.com";
 
@@ -26,6 +27,12 @@ export interface FakeConfig {
   clientAuthStyle: "hint" | "legacy401";
   /** Contract §3.3 leaves this UNCONFIRMED; by default a refresh revokes the old access token. */
   oldAccessTokenValidAfterRefresh: boolean;
+  /**
+   * Statuses answered with an HTML page instead of problem+json, wherever the fake gives them without a body of
+   * its own (faults included): 401 on /api/v4 becomes amoCRM's login page (contract §4.1, §9.14, OBSERVED edge
+   * case); 403 (the rate-limit block) and 502/503/504 become nginx's page (§4, §11.6, OBSERVED). Default [403].
+   */
+  htmlErrorStatuses: HtmlErrorStatus[];
   /** Extra delay before every token / account / subdomain-lookup response. */
   responseDelayMs: number;
   /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
@@ -95,6 +102,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   autoAllow: false,
   clientAuthStyle: "hint",
   oldAccessTokenValidAfterRefresh: false,
+  htmlErrorStatuses: [403],
   responseDelayMs: 0,
   renamedHostApiStatus: 401,
   rateLimitEnabled: true,
@@ -129,6 +137,7 @@ export const configPatchSchema = z.strictObject({
   autoAllow: z.boolean().optional(),
   clientAuthStyle: z.enum(["hint", "legacy401"]).optional(),
   oldAccessTokenValidAfterRefresh: z.boolean().optional(),
+  htmlErrorStatuses: z.array(z.union(HTML_ERROR_STATUSES.map((s) => z.literal(s)))).optional(),
   responseDelayMs: z.number().int().min(0).optional(),
   renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
   rateLimitEnabled: z.boolean().optional(),

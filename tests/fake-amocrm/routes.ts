@@ -17,7 +17,8 @@ import {
 } from "./leads";
 import {
   apiUnauthorized,
-  NGINX_403_HTML,
+  genericProblem,
+  htmlErrorPage,
   notFound,
   oauthHint,
   oauthInvalidClient,
@@ -164,8 +165,20 @@ async function answerWithFault(ctx: AmoRequest, fault: FaultSpec): Promise<void>
     return;
   }
   if (fault.hang) return state.hang(res);
-  const answer = faultResponse(fault);
+  const answer = faultResponse(fault, state.config.htmlErrorStatuses);
   send(res, answer.status, answer.body, answer.contentType, answer.headers);
+}
+
+/**
+ * An error the fake produces itself: problem+json, or the HTML page of its status when `htmlErrorStatuses`
+ * names it (the login page for an API 401, nginx's page for 403 and the gateway errors).
+ */
+function sendError(ctx: AmoRequest, problem: Problem): void {
+  if ((ctx.state.config.htmlErrorStatuses as readonly number[]).includes(problem.status)) {
+    const page = htmlErrorPage(problem.status);
+    return send(ctx.res, problem.status, page.body, page.contentType);
+  }
+  sendProblem(ctx.res, problem);
 }
 
 /** The longest configured latency among the request's fault targets. */
@@ -185,7 +198,7 @@ function answeredByRateLimit(ctx: AmoRequest, route: RouteName | undefined, isAp
   if (state.rateLimiter.isBlocked(config, now)) {
     state.calls.blocked++;
     ctx.log.rateLimited = true;
-    send(res, 403, NGINX_403_HTML, "text/html");
+    sendError(ctx, genericProblem(403));
     return true;
   }
   const metered = isApi || (route === "token" && config.rateLimitTokenEndpoint);
@@ -409,7 +422,7 @@ function apiAccessProblem(ctx: AmoRequest, host: HostKind): Problem | undefined 
 
 function handleLeads(ctx: AmoRequest, host: HostKind, route: LeadsRoute, json: unknown): void {
   const problem = apiAccessProblem(ctx, host);
-  if (problem) return sendProblem(ctx.res, problem);
+  if (problem) return sendError(ctx, problem);
   sendReply(ctx.res, handleLeadsRoute(ctx.state, route, ctx.url, json));
 }
 
@@ -417,7 +430,7 @@ function handleAccount(ctx: AmoRequest, host: HostKind): void {
   const { res, state, url } = ctx;
   const config = state.config;
   const problem = apiAccessProblem(ctx, host);
-  if (problem) return sendProblem(res, problem);
+  if (problem) return sendError(ctx, problem);
 
   const withList = new Set(
     (url.searchParams.get("with") ?? "")

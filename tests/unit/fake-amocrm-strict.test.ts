@@ -147,3 +147,64 @@ describe("rateLimitTokenEndpoint: token requests share the 7-per-second budget",
     expect(await blocked.text()).toContain("403 Forbidden");
   });
 });
+
+// --- 3. HTML bodies on 401 / 403 / 502 ---------------------------------------------
+
+describe("htmlErrorStatuses: HTML pages instead of problem+json, per status", () => {
+  it("by default answers 401 and 502 as problem+json and 403 as nginx HTML", async () => {
+    const unauthorized = await getAccount("not-a-token");
+    expect([unauthorized.status, unauthorized.headers.get("content-type")]).toEqual([401, "application/problem+json"]);
+    await controlJson("/fault", { target: "account", status: 502 });
+    const badGateway = await getAccount("not-a-token");
+    expect([badGateway.status, badGateway.headers.get("content-type")]).toEqual([502, "application/problem+json"]);
+    await controlJson("/fault", { target: "account", status: 403 });
+    const forbidden = await getAccount("not-a-token");
+    expect([forbidden.status, forbidden.headers.get("content-type")]).toEqual([403, "text/html"]);
+  });
+
+  it("answers an API 401 with amoCRM's HTML login page when 401 is listed, leaving token-endpoint 401s JSON", async () => {
+    await controlJson("/config", { htmlErrorStatuses: [401, 403] });
+    const page = await getAccount("not-a-token");
+    expect([page.status, page.headers.get("content-type")]).toEqual([401, "text/html; charset=utf-8"]);
+    const html = await page.text();
+    expect(html).toContain("<title>Авторизация</title>");
+    expect(() => JSON.parse(html) as unknown).toThrow();
+    const leads = await amo("/api/v4/leads/pipelines", { host: ACCOUNT, headers: { Authorization: "Bearer not-a-token" } });
+    expect([leads.status, leads.headers.get("content-type")]).toEqual([401, "text/html; charset=utf-8"]);
+    // A refresh token the fake never issued: the token endpoint's own 401, whose JSON body carries the hint.
+    const revoked = await refresh("def50200" + "cd".repeat(40));
+    expect([revoked.status, revoked.headers.get("content-type")]).toEqual([401, "application/problem+json"]);
+    expect(await revoked.json()).toMatchObject({ hint: "Token has been revoked" });
+  });
+
+  it("answers a 502 fault with nginx's HTML page when 502 is listed", async () => {
+    await controlJson("/config", { htmlErrorStatuses: [502] });
+    await controlJson("/fault", { target: "refresh", status: 502 });
+    const res = await refresh("def50200" + "cd".repeat(40));
+    expect([res.status, res.headers.get("content-type")]).toEqual([502, "text/html"]);
+    expect(await res.text()).toContain("<title>502 Bad Gateway</title>");
+  });
+
+  it("answers the rate-limit block and a 403 fault as problem+json once 403 is taken off the list", async () => {
+    await controlJson("/config", { htmlErrorStatuses: [], rateLimitBlockAfter: 1 });
+    const tokens = await connect();
+    const burst = await Promise.all(Array.from({ length: 8 }, () => getAccount(tokens.access_token).then((r) => r.status)));
+    expect(burst.filter((s) => s === 429)).toHaveLength(1);
+    const blocked = await getAccount(tokens.access_token);
+    expect([blocked.status, blocked.headers.get("content-type")]).toEqual([403, "application/problem+json"]);
+    expect(await blocked.json()).toMatchObject({ title: "Forbidden", status: 403 });
+    await controlJson("/unblock", {});
+    await controlJson("/fault", { target: "account", status: 403 });
+    const faulted = await getAccount(tokens.access_token);
+    expect([faulted.status, faulted.headers.get("content-type")]).toEqual([403, "application/problem+json"]);
+  });
+
+  it("refuses statuses it has no page for", async () => {
+    const res = await fetch(`${fake.url}/__control/config`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ htmlErrorStatuses: [418] }),
+    });
+    expect(res.status).toBe(400);
+  });
+});
