@@ -25,6 +25,12 @@ export interface FakeConfig {
   autoAllow: boolean;
   /** "hint": 400 + hint for client errors; "legacy401": the older 401 "Некорректный клиент". */
   clientAuthStyle: "hint" | "legacy401";
+  /**
+   * OAuth and API error titles and details in English on Kommo hosts ("Invalid client", "Client authentication
+   * failed", "Invalid user name or password"), Russian on amoCRM hosts, by the platform of the intended host.
+   * Off: Russian everywhere, as in every captured body (contract §4; Kommo's English 401 detail: §4.1).
+   */
+  kommoEnglishErrors: boolean;
   /** Contract §3.3 leaves this UNCONFIRMED; by default a refresh revokes the old access token. */
   oldAccessTokenValidAfterRefresh: boolean;
   /**
@@ -101,6 +107,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   scopes: ["crm", "files", "files_delete", "notifications", "push_notifications"],
   autoAllow: false,
   clientAuthStyle: "hint",
+  kommoEnglishErrors: false,
   oldAccessTokenValidAfterRefresh: false,
   htmlErrorStatuses: [403],
   responseDelayMs: 0,
@@ -136,6 +143,7 @@ export const configPatchSchema = z.strictObject({
   scopes: z.array(z.string()).optional(),
   autoAllow: z.boolean().optional(),
   clientAuthStyle: z.enum(["hint", "legacy401"]).optional(),
+  kommoEnglishErrors: z.boolean().optional(),
   oldAccessTokenValidAfterRefresh: z.boolean().optional(),
   htmlErrorStatuses: z.array(z.union(HTML_ERROR_STATUSES.map((s) => z.literal(s)))).optional(),
   responseDelayMs: z.number().int().min(0).optional(),

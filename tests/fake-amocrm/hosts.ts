@@ -2,7 +2,7 @@
 // names the host it *would* have called in `X-Amocrm-Account-Host`; without that header
 // the request is assumed to have reached the correct account host.
 import type { IncomingMessage } from "node:http";
-import type { FakeConfig } from "./config";
+import type { FakeConfig, Platform } from "./config";
 
 export const ACCOUNT_HOST_HEADER = "x-amocrm-account-host";
 
@@ -21,6 +21,13 @@ export type HostKind =
   | "foreign";
 
 const KNOWN_BASES = ["amocrm.ru", "kommo.com", "amocrm.com"] as const;
+
+/** The platform a host belongs to; former amocrm.com accounts are Kommo's (contract §0). */
+export function hostPlatform(host: string): Platform | undefined {
+  if (host === "amocrm.ru" || host.endsWith(".amocrm.ru")) return "amocrm.ru";
+  if (/(^|\.)(kommo\.com|amocrm\.com)$/.test(host)) return "kommo.com";
+  return undefined;
+}
 
 export function normalizeHost(raw: string): string {
   let host = raw.trim().toLowerCase();

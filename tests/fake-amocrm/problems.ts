@@ -50,6 +50,33 @@ export function apiUnauthorized(): Problem {
   };
 }
 
+export type Language = "ru" | "en";
+
+/**
+ * English for the Russian titles and details above, for Kommo hosts (`kommoEnglishErrors`). Only the API 401 detail
+ * is documented (Kommo's HTTP-codes page, contract §4.1); the OAuth ones are UNCONFIRMED: the Russian texts
+ * translated, in league/oauth2-server's wording where it has one ("Client authentication failed").
+ */
+const ENGLISH: Readonly<Record<string, string>> = {
+  "Некорректный запрос": "Invalid request",
+  "В запросе отсутствует ряд параметров или параметры невалидны":
+    "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
+  "Некорректный клиент": "Invalid client",
+  "Авторизация клиента не прошла": "Client authentication failed",
+  "Неверный логин или пароль": "Invalid user name or password",
+};
+
+/** The problem with its title and detail in `language`; hints are English on both platforms already. */
+export function localized(problem: Problem, language: Language): Problem {
+  if (language === "ru") return problem;
+  const body = { ...problem.body };
+  for (const key of ["title", "detail"]) {
+    const text = body[key];
+    if (typeof text === "string" && ENGLISH[text]) body[key] = ENGLISH[text];
+  }
+  return { status: problem.status, body };
+}
+
 export function notFound(method: string, url: string): Problem {
   return {
     status: 404,

@@ -43,9 +43,10 @@ function amo(path: string, init: { host?: string; method?: string; headers?: Rec
   });
 }
 
-function tokenRequest(body: Record<string, string>, host: string | undefined = ACCOUNT): Promise<Response> {
+/** `host` null: no X-Amocrm-Account-Host at all. */
+function tokenRequest(body: Record<string, string>, host: string | null = ACCOUNT): Promise<Response> {
   return amo("/oauth2/access_token", {
-    host,
+    host: host ?? undefined,
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ client_id: CLIENT_ID, client_secret: SECRET, redirect_uri: REDIRECT, ...body }),
@@ -68,8 +69,8 @@ async function refresh(refreshToken: string, host = ACCOUNT): Promise<Response> 
   return tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }, host);
 }
 
-function getAccount(accessToken: string, host: string | undefined = ACCOUNT): Promise<Response> {
-  return amo("/api/v4/account", { host, headers: { Authorization: `Bearer ${accessToken}` } });
+function getAccount(accessToken: string, host: string | null = ACCOUNT): Promise<Response> {
+  return amo("/api/v4/account", { host: host ?? undefined, headers: { Authorization: `Bearer ${accessToken}` } });
 }
 
 async function elapsedMs(run: () => Promise<Response>): Promise<{ ms: number; status: number }> {
@@ -206,5 +207,50 @@ describe("htmlErrorStatuses: HTML pages instead of problem+json, per status", ()
       body: JSON.stringify({ htmlErrorStatuses: [418] }),
     });
     expect(res.status).toBe(400);
+  });
+});
+
+// --- 6. English for Kommo, Russian for amoCRM ---------------------------------------
+
+describe("kommoEnglishErrors: the language of error titles follows the intended host's platform", () => {
+  const KOMMO = "acoustic.kommo.com";
+  const wrongSecret = (host: string | null) =>
+    tokenRequest({ grant_type: "refresh_token", refresh_token: "def50200" + "ab".repeat(40), client_secret: "wrong" }, host);
+
+  it("is off by default: a Kommo account gets the Russian bodies every capture shows", async () => {
+    await controlJson("/config", { platform: "kommo.com" });
+    expect(await (await wrongSecret(KOMMO)).json()).toMatchObject({ title: "Некорректный запрос" });
+    expect(await (await getAccount("not-a-token", KOMMO)).json()).toMatchObject({ detail: "Неверный логин или пароль" });
+  });
+
+  it("when on, answers a Kommo host in English and keeps the hint", async () => {
+    await controlJson("/config", { platform: "kommo.com", kommoEnglishErrors: true });
+    const hinted = await wrongSecret(KOMMO);
+    expect(hinted.status).toBe(400);
+    expect(await hinted.json()).toEqual({
+      hint: "Check the `client_secret` parameter",
+      title: "Invalid request",
+      type: "https://developers.amocrm.ru/v3/errors/OAuthProblemJson",
+      status: 400,
+      detail:
+        "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
+    });
+    await controlJson("/config", { clientAuthStyle: "legacy401" });
+    expect(await (await wrongSecret(KOMMO)).json()).toMatchObject({ title: "Invalid client", detail: "Client authentication failed" });
+    expect(await (await getAccount("not-a-token", KOMMO)).json()).toEqual({
+      title: "Unauthorized",
+      type: "https://httpstatus.es/401",
+      status: 401,
+      detail: "Invalid user name or password",
+    });
+    // No header: the configured platform decides.
+    expect(await (await getAccount("not-a-token", null)).json()).toMatchObject({ detail: "Invalid user name or password" });
+  });
+
+  it("when on, still answers an amoCRM host in Russian", async () => {
+    await controlJson("/config", { kommoEnglishErrors: true, clientAuthStyle: "legacy401" });
+    expect(await (await wrongSecret(ACCOUNT)).json()).toMatchObject({ title: "Некорректный клиент", detail: "Авторизация клиента не прошла" });
+    expect(await (await getAccount("not-a-token")).json()).toMatchObject({ detail: "Неверный логин или пароль" });
+    expect(await (await getAccount("not-a-token", null)).json()).toMatchObject({ detail: "Неверный логин или пароль" });
   });
 });
