@@ -14,12 +14,17 @@ function bearerToken(req: IncomingMessage): string | undefined {
   return match?.[1];
 }
 
-/** The access token's grant when it may be used right now; marks it used (rotation rule). */
-function authorizeBearer(ctx: AmoRequest): Grant | undefined {
+/** The access token's grant when it is valid right now. */
+function bearerGrant(ctx: AmoRequest): Grant | undefined {
   const token = bearerToken(ctx.req);
   const grant = token === undefined ? undefined : ctx.state.findByAccessToken(token);
-  if (!grant || !ctx.state.isAccessValid(grant)) return undefined;
-  ctx.state.markUsed(grant);
+  return grant && ctx.state.isAccessValid(grant) ? grant : undefined;
+}
+
+/** The access token's grant when it may be used right now; marks it used (rotation rule). */
+function authorizeBearer(ctx: AmoRequest): Grant | undefined {
+  const grant = bearerGrant(ctx);
+  if (grant) ctx.state.markUsed(grant);
   return grant;
 }
 
@@ -28,7 +33,15 @@ function apiAccessProblem(ctx: AmoRequest, host: HostKind): Problem | undefined 
   const { state } = ctx;
   if (host === "former" && state.config.renamedHostApiStatus === 401) return apiUnauthorized();
   if (host !== "account" && host !== "api") return notFoundHere(ctx);
-  if (!authorizeBearer(ctx)) return apiUnauthorized();
+  const grant = bearerGrant(ctx);
+  if (!grant) return apiUnauthorized();
+  if (grant.unauthorizedLeft > 0) {
+    // Refused, so not a "use": the parent refresh token stays alive, as it would for a call that never arrived.
+    grant.unauthorizedLeft--;
+    state.calls.unauthorizedAfterRefresh++;
+    return apiUnauthorized();
+  }
+  state.markUsed(grant);
   return undefined;
 }
 

@@ -39,6 +39,12 @@ export interface FakeConfig {
    * case); 403 (the rate-limit block) and 502/503/504 become nginx's page (§4, §11.6, OBSERVED). Default [403].
    */
   htmlErrorStatuses: HtmlErrorStatus[];
+  /**
+   * After each successful refresh, the first N /api/v4 calls with the NEW access token answer 401 (the API's own
+   * body); later calls succeed. Not documented amoCRM behaviour: a lever for the app's rule that a 401 right after
+   * a refresh must not start another refresh (contract §4.1 "refresh once, retry once", §9.1). Default 0.
+   */
+  unauthorizedAfterRefresh: number;
   /** Extra delay before every token / account / subdomain-lookup response. */
   responseDelayMs: number;
   /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
@@ -110,6 +116,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   kommoEnglishErrors: false,
   oldAccessTokenValidAfterRefresh: false,
   htmlErrorStatuses: [403],
+  unauthorizedAfterRefresh: 0,
   responseDelayMs: 0,
   renamedHostApiStatus: 401,
   rateLimitEnabled: true,
@@ -146,6 +153,7 @@ export const configPatchSchema = z.strictObject({
   kommoEnglishErrors: z.boolean().optional(),
   oldAccessTokenValidAfterRefresh: z.boolean().optional(),
   htmlErrorStatuses: z.array(z.union(HTML_ERROR_STATUSES.map((s) => z.literal(s)))).optional(),
+  unauthorizedAfterRefresh: z.number().int().min(0).optional(),
   responseDelayMs: z.number().int().min(0).optional(),
   renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
   rateLimitEnabled: z.boolean().optional(),

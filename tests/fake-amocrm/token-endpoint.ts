@@ -124,5 +124,7 @@ async function issueGrant(ctx: AmoRequest, parent: Grant | null): Promise<Grant>
     accessExpiresAt: exp * 1000,
     refreshToken: newRefreshToken(),
     longLived: false,
+    // A refreshed token that amoCRM has not yet "propagated": its first API calls fail (contract §4.1, §9.1).
+    unauthorizedCalls: parent === null ? 0 : config.unauthorizedAfterRefresh,
   });
 }

@@ -254,3 +254,44 @@ describe("kommoEnglishErrors: the language of error titles follows the intended 
     expect(await (await getAccount("not-a-token", null)).json()).toMatchObject({ detail: "Неверный логин или пароль" });
   });
 });
+
+// --- 7. a 401 right after a successful refresh -------------------------------------
+
+describe("unauthorizedAfterRefresh: the first N API calls with a freshly refreshed token answer 401", () => {
+  async function refreshed(): Promise<{ first: Tokens; next: Tokens }> {
+    const first = await connect();
+    const res = await refresh(first.refresh_token);
+    expect(res.status).toBe(200);
+    return { first, next: (await res.json()) as Tokens };
+  }
+
+  it("is 0 by default: the new access token works at once", async () => {
+    const { next } = await refreshed();
+    expect((await getAccount(next.access_token)).status).toBe(200);
+  });
+
+  it("refuses the next N calls with the new token with the API's 401, then lets them through", async () => {
+    await controlJson("/config", { unauthorizedAfterRefresh: 2 });
+    const first = await connect();
+    // A token from the code exchange is not a refreshed one.
+    expect((await getAccount(first.access_token)).status).toBe(200);
+    const next = (await (await refresh(first.refresh_token)).json()) as Tokens;
+
+    const refused = await getAccount(next.access_token);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ title: "Unauthorized", detail: "Неверный логин или пароль" });
+    const leads = await amo("/api/v4/leads/pipelines", { host: ACCOUNT, headers: { Authorization: `Bearer ${next.access_token}` } });
+    expect(leads.status).toBe(401);
+    expect((await getAccount(next.access_token)).status).toBe(200);
+    expect((await getAccount(next.access_token)).status).toBe(200);
+    const state = await controlJson<{ calls: { unauthorizedAfterRefresh: number } }>("/state");
+    expect(state.calls.unauthorizedAfterRefresh).toBe(2);
+  });
+
+  it("does not count a refused call as a use: the superseded refresh token still works", async () => {
+    await controlJson("/config", { unauthorizedAfterRefresh: 1 });
+    const { first, next } = await refreshed();
+    expect((await getAccount(next.access_token)).status).toBe(401);
+    expect((await refresh(first.refresh_token)).status).toBe(200);
+  });
+});
