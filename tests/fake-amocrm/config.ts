@@ -47,6 +47,14 @@ export interface FakeConfig {
   unauthorizedAfterRefresh: number;
   /** Extra delay before every token / account / subdomain-lookup response. */
   responseDelayMs: number;
+  /**
+   * Refuse a request whose intended host (X-Amocrm-Account-Host) is the wrong kind for its endpoint with a 404
+   * problem+json: /api/v4 only on the account host, the consent page only on www, the Bearer subdomain lookup only on
+   * www, the X-Refresh-Token lookup only on the api_domain (contract §0, §5.1; hosts.ts SERVED_ON). Off: the api_domain
+   * also serves /api/v4 and every lookup answers on www, api and account hosts. The token endpoint's host rules apply
+   * either way.
+   */
+  strictHosts: boolean;
   /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
   renamedHostApiStatus: 401 | 404;
   /** Meter /api/v4 calls (contract §4.1, §11.7); false switches the limit and the block off. */
@@ -118,6 +126,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   htmlErrorStatuses: [403],
   unauthorizedAfterRefresh: 0,
   responseDelayMs: 0,
+  strictHosts: false,
   renamedHostApiStatus: 401,
   rateLimitEnabled: true,
   rateLimitTokenEndpoint: false,
@@ -155,6 +164,7 @@ export const configPatchSchema = z.strictObject({
   htmlErrorStatuses: z.array(z.union(HTML_ERROR_STATUSES.map((s) => z.literal(s)))).optional(),
   unauthorizedAfterRefresh: z.number().int().min(0).optional(),
   responseDelayMs: z.number().int().min(0).optional(),
+  strictHosts: z.boolean().optional(),
   renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
   rateLimitEnabled: z.boolean().optional(),
   rateLimitTokenEndpoint: z.boolean().optional(),

@@ -59,3 +59,19 @@ export function classifyHost(
   if (formerSubdomains.has(label)) return "former";
   return "other";
 }
+
+/** Endpoints whose host `strictHosts` checks; the token endpoint has host rules of its own (token-endpoint.ts). */
+export type HostBoundEndpoint = "consent" | "api" | "subdomainByAccess" | "subdomainByRefresh";
+
+/**
+ * The one kind of host that serves each endpoint on real amoCRM: the consent page on www (contract §0, §1.1); every
+ * /api/v4 call on the account's host, "never www" (§0, CONFIRMED); the Bearer lookup on www and the X-Refresh-Token
+ * lookup on the api_domain (§5.1, the hosts the official library calls). That the api_domain serves nothing else,
+ * and that the consent page is missing on account hosts, is UNCONFIRMED: the fake then answers a 404 problem+json.
+ */
+export const SERVED_ON: Readonly<Record<HostBoundEndpoint, HostKind>> = {
+  consent: "www",
+  api: "account",
+  subdomainByAccess: "www",
+  subdomainByRefresh: "api",
+};

@@ -6,7 +6,7 @@ import { handleAccount, handleLeads, handleSubdomainLookup } from "./account-api
 import { consentErrorPage, consentPage, denyLocation, issueCode } from "./consent";
 import { notFoundHere, sendError, type AmoRequest } from "./context";
 import { faultResponse, isDelayOnly, type FaultSpec, type FaultTarget } from "./faults";
-import { classifyHost } from "./hosts";
+import { classifyHost, SERVED_ON, type HostBoundEndpoint, type HostKind } from "./hosts";
 import { parseParams, readBody, redirect, send, sendHtml } from "./http";
 import { isLeadsPost, LEADS_FAULT_TARGET, matchLeadsRoute, parseJsonBody, type LeadsRoute } from "./leads";
 import { genericProblem, PROBLEM_JSON, tooManyRequests } from "./problems";
@@ -99,6 +99,8 @@ async function dispatch(
 ): Promise<void> {
   const { state } = ctx;
   const host = classifyHost(ctx.accountHost, state.config, state.formerSubdomains);
+  const endpoint = hostBoundEndpoint(route, isApiPath(ctx.url.pathname));
+  if (endpoint && wrongHostUnderStrictRules(ctx, endpoint, host)) return sendError(ctx, notFoundHere(ctx), endpoint === "api");
   switch (route) {
     case "consent":
       return handleConsent(ctx);
@@ -116,6 +118,23 @@ async function dispatch(
     default:
       return handleLeads(ctx, host, route, json);
   }
+}
+
+function hostBoundEndpoint(route: RouteName | undefined, isApi: boolean): HostBoundEndpoint | undefined {
+  if (route === "consent" || route === "decision") return "consent";
+  if (route === "subdomainByAccess" || route === "subdomainByRefresh") return route;
+  return isApi ? "api" : undefined;
+}
+
+/**
+ * `strictHosts`: a request the app addressed to the wrong kind of host for its endpoint (SERVED_ON). A request
+ * without X-Amocrm-Account-Host names no host (a browser on the consent page) and passes. A former host keeps
+ * its own answers (`renamedHostApiStatus`, `renamedHostRedirect`).
+ */
+function wrongHostUnderStrictRules(ctx: AmoRequest, endpoint: HostBoundEndpoint, host: HostKind): boolean {
+  if (!ctx.state.config.strictHosts || ctx.accountHost === undefined) return false;
+  if (endpoint === "api" && host === "former") return false;
+  return host !== SERVED_ON[endpoint];
 }
 
 /** A response that accepts everything and sends nothing, for a fault that processes the request first. */

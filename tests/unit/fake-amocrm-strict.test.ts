@@ -295,3 +295,55 @@ describe("unauthorizedAfterRefresh: the first N API calls with a freshly refresh
     expect((await refresh(first.refresh_token)).status).toBe(200);
   });
 });
+
+// --- 1. distinct www, account and api hosts ----------------------------------------
+
+describe("strictHosts: each endpoint only on its kind of host", () => {
+  const lookupByRefresh = (refreshToken: string, host: string) =>
+    amo("/oauth2/account/current/subdomain", { host, headers: { "X-Refresh-Token": refreshToken } });
+  const lookupByAccess = (accessToken: string, host: string) =>
+    amo("/oauth2/account/subdomain", { host, headers: { Authorization: `Bearer ${accessToken}` } });
+
+  it("is off by default: the api_domain serves /api/v4 and both lookups answer on www, api and account hosts", async () => {
+    const tokens = await connect();
+    expect((await getAccount(tokens.access_token, "api-b.amocrm.ru")).status).toBe(200);
+    for (const host of ["www.amocrm.ru", "api-b.amocrm.ru", ACCOUNT]) {
+      expect((await lookupByRefresh(tokens.refresh_token, host)).status).toBe(200);
+      expect((await lookupByAccess(tokens.access_token, host)).status).toBe(200);
+    }
+    expect((await amo(`/oauth?client_id=${CLIENT_ID}`, { host: ACCOUNT })).status).toBe(200);
+  });
+
+  it("when on, answers 404 problem+json for /api/v4 off the account host, lookups off www / api_domain, consent off www", async () => {
+    const tokens = await connect();
+    await controlJson("/config", { strictHosts: true });
+
+    const onApiDomain = await getAccount(tokens.access_token, "api-b.amocrm.ru");
+    expect([onApiDomain.status, onApiDomain.headers.get("content-type")]).toEqual([404, "application/problem+json"]);
+    expect(await onApiDomain.json()).toMatchObject({ detail: "Cannot GET https://api-b.amocrm.ru/api/v4/account" });
+    expect((await getAccount(tokens.access_token, "www.amocrm.ru")).status).toBe(404);
+    expect((await getAccount(tokens.access_token, ACCOUNT)).status).toBe(200);
+
+    expect((await lookupByRefresh(tokens.refresh_token, "api-b.amocrm.ru")).status).toBe(200);
+    expect((await lookupByRefresh(tokens.refresh_token, "www.amocrm.ru")).status).toBe(404);
+    expect((await lookupByRefresh(tokens.refresh_token, ACCOUNT)).status).toBe(404);
+    expect((await lookupByAccess(tokens.access_token, "www.amocrm.ru")).status).toBe(200);
+    expect((await lookupByAccess(tokens.access_token, "api-b.amocrm.ru")).status).toBe(404);
+    expect((await lookupByAccess(tokens.access_token, ACCOUNT)).status).toBe(404);
+
+    expect((await amo(`/oauth?client_id=${CLIENT_ID}`, { host: "www.amocrm.ru" })).status).toBe(200);
+    const consentOnAccount = await amo(`/oauth?client_id=${CLIENT_ID}`, { host: ACCOUNT });
+    expect([consentOnAccount.status, consentOnAccount.headers.get("content-type")]).toEqual([404, "application/problem+json"]);
+  });
+
+  it("when on, keeps the token endpoint's own host answers and lets requests without the header through", async () => {
+    const tokens = await connect();
+    await controlJson("/config", { strictHosts: true });
+    const onWww = await refresh(tokens.refresh_token, "www.amocrm.ru");
+    expect([onWww.status, ((await onWww.json()) as { hint: string }).hint]).toEqual([400, "Send request to account"]);
+    expect((await refresh(tokens.refresh_token, "api-b.amocrm.ru")).status).toBe(404);
+    // A browser on the consent page names no host; nor does a client that does not use AMOCRM_API_ORIGIN.
+    expect((await amo(`/oauth?client_id=${CLIENT_ID}`)).status).toBe(200);
+    expect((await getAccount(tokens.access_token, null)).status).toBe(200);
+  });
+});
