@@ -23,6 +23,12 @@ export interface FakeConfig {
   scopes: string[];
   /** Consent page redirects at once as if Allow had been pressed. */
   autoAllow: boolean;
+  /**
+   * The consent page for an unknown or missing client_id: "errorPage", a visible 404 page (the default: e2e tests
+   * read it), or "homeRedirect", a 302 to `https://www.{platform}/` as amoCRM does (contract §0, issue #567). There is
+   * no redirect to a Redirect URI: only a known integration has one (§2.2 documents only `access_denied`).
+   */
+  unknownClientConsent: "errorPage" | "homeRedirect";
   /** "hint": 400 + hint for client errors; "legacy401": the older 401 "Некорректный клиент". */
   clientAuthStyle: "hint" | "legacy401";
   /**
@@ -120,6 +126,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   userId: 6520033,
   scopes: ["crm", "files", "files_delete", "notifications", "push_notifications"],
   autoAllow: false,
+  unknownClientConsent: "errorPage",
   clientAuthStyle: "hint",
   kommoEnglishErrors: false,
   oldAccessTokenValidAfterRefresh: false,
@@ -158,6 +165,7 @@ export const configPatchSchema = z.strictObject({
   userId: z.number().int().positive().optional(),
   scopes: z.array(z.string()).optional(),
   autoAllow: z.boolean().optional(),
+  unknownClientConsent: z.enum(["errorPage", "homeRedirect"]).optional(),
   clientAuthStyle: z.enum(["hint", "legacy401"]).optional(),
   kommoEnglishErrors: z.boolean().optional(),
   oldAccessTokenValidAfterRefresh: z.boolean().optional(),

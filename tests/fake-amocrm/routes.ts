@@ -6,7 +6,7 @@ import { handleAccount, handleLeads, handleSubdomainLookup } from "./account-api
 import { consentErrorPage, consentPage, denyLocation, issueCode } from "./consent";
 import { notFoundHere, sendError, type AmoRequest } from "./context";
 import { faultResponse, isDelayOnly, type FaultSpec, type FaultTarget } from "./faults";
-import { classifyHost, SERVED_ON, type HostBoundEndpoint, type HostKind } from "./hosts";
+import { classifyHost, hostPlatform, SERVED_ON, type HostBoundEndpoint, type HostKind } from "./hosts";
 import { parseParams, readBody, redirect, send, sendHtml } from "./http";
 import { isLeadsPost, LEADS_FAULT_TARGET, matchLeadsRoute, parseJsonBody, type LeadsRoute } from "./leads";
 import { genericProblem, PROBLEM_JSON, tooManyRequests } from "./problems";
@@ -229,14 +229,26 @@ function optionalParam(url: URL, name: string): string | undefined {
   return value === null ? undefined : value;
 }
 
+/**
+ * An unknown or missing client_id. amoCRM has no Redirect URI for a client it does not know, and bounces the browser
+ * to its home page (contract §0, issue #567: a Kommo client_id on www.amocrm.ru); `unknownClientConsent:
+ * "homeRedirect"` does that, on the platform of the www host the app named. The default shows a visible 404 page,
+ * which tells a test far more than a redirect to a site it cannot reach.
+ */
+function unknownClient(ctx: AmoRequest): void {
+  const config = ctx.state.config;
+  if (config.unknownClientConsent === "homeRedirect") {
+    const platform = (ctx.accountHost === undefined ? undefined : hostPlatform(ctx.accountHost)) ?? config.platform;
+    return redirect(ctx.res, `https://www.${platform}/`);
+  }
+  sendHtml(ctx.res, 404, consentErrorPage("Unknown or missing client_id: this integration does not exist."));
+}
+
 function handleConsent(ctx: AmoRequest): void {
   const { url, res, state } = ctx;
   const config = state.config;
   const clientId = url.searchParams.get("client_id");
-  if (!clientId || clientId !== config.clientId) {
-    // Real amoCRM bounces unknown clients to its home page; a visible error is more useful in tests.
-    return sendHtml(res, 404, consentErrorPage("Unknown or missing client_id: this integration does not exist."));
-  }
+  if (!clientId || clientId !== config.clientId) return unknownClient(ctx);
   // redirect_uri, response_type, scope and mode are ignored: amoCRM always uses the registered URI.
   const requestState = optionalParam(url, "state");
   if (config.autoAllow) return redirect(res, issueCode(state, requestState).location);
@@ -245,9 +257,7 @@ function handleConsent(ctx: AmoRequest): void {
 
 function handleDecision(ctx: AmoRequest, params: Record<string, string>): void {
   const { res, state } = ctx;
-  if (params["client_id"] !== state.config.clientId) {
-    return sendHtml(res, 404, consentErrorPage("Unknown or missing client_id: this integration does not exist."));
-  }
+  if (params["client_id"] !== state.config.clientId) return unknownClient(ctx);
   const requestState = params["state"];
   if (params["decision"] === "allow") return redirect(res, issueCode(state, requestState).location);
   redirect(res, denyLocation(state.config, requestState));

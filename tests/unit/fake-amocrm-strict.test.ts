@@ -347,3 +347,33 @@ describe("strictHosts: each endpoint only on its kind of host", () => {
     expect((await getAccount(tokens.access_token, null)).status).toBe(200);
   });
 });
+
+// --- 2. an unknown client_id on the consent page ----------------------------------
+
+describe("unknownClientConsent: what the consent page does with a client_id it does not know", () => {
+  const other = "00000000-0000-4000-8000-000000000000";
+
+  it("shows a visible 404 page by default", async () => {
+    const res = await amo(`/oauth?client_id=${other}&state=s1&mode=post_message`);
+    expect([res.status, res.headers.get("content-type")]).toEqual([404, "text/html; charset=utf-8"]);
+    expect(await res.text()).toContain("Integration not found");
+  });
+
+  it("with homeRedirect, sends the browser to the platform's home page and never to the Redirect URI", async () => {
+    await controlJson("/config", { unknownClientConsent: "homeRedirect" });
+    const res = await amo(`/oauth?client_id=${other}&state=s1&mode=post_message`);
+    expect([res.status, res.headers.get("location")]).toEqual([302, "https://www.amocrm.ru/"]);
+    const missing = await amo("/oauth?state=s1");
+    expect([missing.status, missing.headers.get("location")]).toEqual([302, "https://www.amocrm.ru/"]);
+    const onKommo = await amo(`/oauth?client_id=${other}`, { host: "www.kommo.com" });
+    expect(onKommo.headers.get("location")).toBe("https://www.kommo.com/");
+    const decision = await amo("/oauth/decision", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: other, decision: "allow" }).toString(),
+    });
+    expect([decision.status, decision.headers.get("location")]).toEqual([302, "https://www.amocrm.ru/"]);
+    // The known integration is unaffected.
+    expect((await amo(`/oauth?client_id=${CLIENT_ID}`)).status).toBe(200);
+  });
+});
