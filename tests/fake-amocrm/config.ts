@@ -61,6 +61,13 @@ export interface FakeConfig {
    * either way.
    */
   strictHosts: boolean;
+  /**
+   * After a rename, every request to the old subdomain answers this redirect (301 or 302) with Location on the new
+   * host, same path and query, instead of the 404/401 below; 0 = off. UNCONFIRMED (contract §9.4 knows only 404/401
+   * on refresh; §9.10 found no redirect on the token endpoint); the app treats any 3xx as an error. The lookups keep
+   * naming the new subdomain.
+   */
+  renamedHostRedirect: 0 | 301 | 302;
   /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
   renamedHostApiStatus: 401 | 404;
   /** Meter /api/v4 calls (contract §4.1, §11.7); false switches the limit and the block off. */
@@ -134,6 +141,7 @@ export const DEFAULT_CONFIG: Omit<FakeConfig, "clientSecret"> = {
   unauthorizedAfterRefresh: 0,
   responseDelayMs: 0,
   strictHosts: false,
+  renamedHostRedirect: 0,
   renamedHostApiStatus: 401,
   rateLimitEnabled: true,
   rateLimitTokenEndpoint: false,
@@ -173,6 +181,7 @@ export const configPatchSchema = z.strictObject({
   unauthorizedAfterRefresh: z.number().int().min(0).optional(),
   responseDelayMs: z.number().int().min(0).optional(),
   strictHosts: z.boolean().optional(),
+  renamedHostRedirect: z.union([z.literal(0), z.literal(301), z.literal(302)]).optional(),
   renamedHostApiStatus: z.union([z.literal(401), z.literal(404)]).optional(),
   rateLimitEnabled: z.boolean().optional(),
   rateLimitTokenEndpoint: z.boolean().optional(),

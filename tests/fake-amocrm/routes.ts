@@ -3,6 +3,7 @@
 // rate limit and its block (§4.1, §11.7), the injected faults and the configured latency.
 import type { ServerResponse } from "node:http";
 import { handleAccount, handleLeads, handleSubdomainLookup } from "./account-api";
+import { accountHost } from "./config";
 import { consentErrorPage, consentPage, denyLocation, issueCode } from "./consent";
 import { notFoundHere, sendError, type AmoRequest } from "./context";
 import { faultResponse, isDelayOnly, type FaultSpec, type FaultTarget } from "./faults";
@@ -99,6 +100,12 @@ async function dispatch(
 ): Promise<void> {
   const { state } = ctx;
   const host = classifyHost(ctx.accountHost, state.config, state.formerSubdomains);
+  const moved = state.config.renamedHostRedirect;
+  if (host === "former" && moved !== 0) {
+    // UNCONFIRMED (contract §9.4, §9.10): only a 404/401 on refresh is known for an old subdomain; this is the
+    // "account moved" answer a web server could give instead, as former amocrm.com accounts do for kommo.com (§0).
+    return redirect(ctx.res, `https://${accountHost(state.config)}${ctx.url.pathname}${ctx.url.search}`, moved);
+  }
   const endpoint = hostBoundEndpoint(route, isApiPath(ctx.url.pathname));
   if (endpoint && wrongHostUnderStrictRules(ctx, endpoint, host)) return sendError(ctx, notFoundHere(ctx), endpoint === "api");
   switch (route) {

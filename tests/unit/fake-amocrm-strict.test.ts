@@ -377,3 +377,34 @@ describe("unknownClientConsent: what the consent page does with a client_id it d
     expect((await amo(`/oauth?client_id=${CLIENT_ID}`)).status).toBe(200);
   });
 });
+
+// --- 5. a renamed account that redirects --------------------------------------------
+
+describe("renamedHostRedirect: the old subdomain redirects to the new one", () => {
+  it("is off by default: the old host answers 404 to a refresh and 401 to the API", async () => {
+    const tokens = await connect();
+    await controlJson("/rename-subdomain", { subdomain: "acoustic2" });
+    expect((await refresh(tokens.refresh_token)).status).toBe(404);
+    expect((await getAccount(tokens.access_token)).status).toBe(401);
+  });
+
+  it("when 301 or 302, redirects every request on the old host to the same path on the new one", async () => {
+    const tokens = await connect();
+    await controlJson("/rename-subdomain", { subdomain: "acoustic2" });
+    await controlJson("/config", { renamedHostRedirect: 301 });
+    const moved = await refresh(tokens.refresh_token);
+    expect([moved.status, moved.headers.get("location")]).toEqual([301, "https://acoustic2.amocrm.ru/oauth2/access_token"]);
+
+    await controlJson("/config", { renamedHostRedirect: 302 });
+    const api = await amo("/api/v4/account?with=amojo_id", { host: ACCOUNT, headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    expect([api.status, api.headers.get("location")]).toEqual([302, "https://acoustic2.amocrm.ru/api/v4/account?with=amojo_id"]);
+
+    // The lookup names the new host, and the new host answers for real; the redirect changed no token.
+    const lookup = await amo("/oauth2/account/current/subdomain", {
+      host: "api-b.amocrm.ru",
+      headers: { "X-Refresh-Token": tokens.refresh_token },
+    });
+    expect(await lookup.json()).toMatchObject({ subdomain: "acoustic2", domain: "acoustic2.amocrm.ru" });
+    expect((await refresh(tokens.refresh_token, "acoustic2.amocrm.ru")).status).toBe(200);
+  });
+});
