@@ -2,7 +2,7 @@
 import { z } from "zod";
 import {
   genericProblem,
-  NGINX_403_HTML,
+  htmlErrorPage,
   nginxErrorHtml,
   oauthHint,
   PROBLEM_JSON,
@@ -91,7 +91,8 @@ export function isDelayOnly(spec: FaultSpec): boolean {
   );
 }
 
-export function faultResponse(spec: FaultSpec): FaultResponse {
+/** `htmlStatuses`: the config's `htmlErrorStatuses`, which a status without a body of its own follows. */
+export function faultResponse(spec: FaultSpec, htmlStatuses: readonly number[]): FaultResponse {
   const headers: Record<string, string> = { ...(spec.headers ?? {}) };
   if (spec.retryAfter !== undefined) headers["Retry-After"] = String(spec.retryAfter);
 
@@ -110,11 +111,12 @@ export function faultResponse(spec: FaultSpec): FaultResponse {
   }
 
   const status = spec.status ?? (spec.retryAfter !== undefined ? 429 : spec.html ? 503 : 500);
-  if (status === 403 && !spec.html) {
-    return { status, body: NGINX_403_HTML, contentType: spec.contentType ?? "text/html", headers };
-  }
   if (spec.html) {
     return { status, body: nginxErrorHtml(status), contentType: spec.contentType ?? "text/html", headers };
+  }
+  if (htmlStatuses.includes(status)) {
+    const page = htmlErrorPage(status);
+    return { status, body: page.body, contentType: spec.contentType ?? page.contentType, headers };
   }
   const problem =
     status === 429

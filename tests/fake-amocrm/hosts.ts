@@ -2,7 +2,7 @@
 // names the host it *would* have called in `X-Amocrm-Account-Host`; without that header
 // the request is assumed to have reached the correct account host.
 import type { IncomingMessage } from "node:http";
-import type { FakeConfig } from "./config";
+import type { FakeConfig, Platform } from "./config";
 
 export const ACCOUNT_HOST_HEADER = "x-amocrm-account-host";
 
@@ -21,6 +21,13 @@ export type HostKind =
   | "foreign";
 
 const KNOWN_BASES = ["amocrm.ru", "kommo.com", "amocrm.com"] as const;
+
+/** The platform a host belongs to; former amocrm.com accounts are Kommo's (contract §0). */
+export function hostPlatform(host: string): Platform | undefined {
+  if (host === "amocrm.ru" || host.endsWith(".amocrm.ru")) return "amocrm.ru";
+  if (/(^|\.)(kommo\.com|amocrm\.com)$/.test(host)) return "kommo.com";
+  return undefined;
+}
 
 export function normalizeHost(raw: string): string {
   let host = raw.trim().toLowerCase();
@@ -52,3 +59,19 @@ export function classifyHost(
   if (formerSubdomains.has(label)) return "former";
   return "other";
 }
+
+/** Endpoints whose host `strictHosts` checks; the token endpoint has host rules of its own (token-endpoint.ts). */
+export type HostBoundEndpoint = "consent" | "api" | "subdomainByAccess" | "subdomainByRefresh";
+
+/**
+ * The one kind of host that serves each endpoint on real amoCRM: the consent page on www (contract §0, §1.1); every
+ * /api/v4 call on the account's host, "never www" (§0, CONFIRMED); the Bearer lookup on www and the X-Refresh-Token
+ * lookup on the api_domain (§5.1, the hosts the official library calls). That the api_domain serves nothing else,
+ * and that the consent page is missing on account hosts, is UNCONFIRMED: the fake then answers a 404 problem+json.
+ */
+export const SERVED_ON: Readonly<Record<HostBoundEndpoint, HostKind>> = {
+  consent: "www",
+  api: "account",
+  subdomainByAccess: "www",
+  subdomainByRefresh: "api",
+};

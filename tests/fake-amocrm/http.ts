@@ -77,9 +77,9 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   send(res, status, html, "text/html; charset=utf-8");
 }
 
-export function redirect(res: ServerResponse, location: string): void {
+export function redirect(res: ServerResponse, location: string, status: 301 | 302 = 302): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(302, { Location: location, "Content-Length": 0, "Cache-Control": "no-store" });
+  res.writeHead(status, { Location: location, "Content-Length": 0, "Cache-Control": "no-store" });
   res.end();
 }
 

@@ -50,6 +50,33 @@ export function apiUnauthorized(): Problem {
   };
 }
 
+export type Language = "ru" | "en";
+
+/**
+ * English for the Russian titles and details above, for Kommo hosts (`kommoEnglishErrors`). Only the API 401 detail
+ * is documented (Kommo's HTTP-codes page, contract §4.1); the OAuth ones are UNCONFIRMED: the Russian texts
+ * translated, in league/oauth2-server's wording where it has one ("Client authentication failed").
+ */
+const ENGLISH: Readonly<Record<string, string>> = {
+  "Некорректный запрос": "Invalid request",
+  "В запросе отсутствует ряд параметров или параметры невалидны":
+    "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
+  "Некорректный клиент": "Invalid client",
+  "Авторизация клиента не прошла": "Client authentication failed",
+  "Неверный логин или пароль": "Invalid user name or password",
+};
+
+/** The problem with its title and detail in `language`; hints are English on both platforms already. */
+export function localized(problem: Problem, language: Language): Problem {
+  if (language === "ru") return problem;
+  const body = { ...problem.body };
+  for (const key of ["title", "detail"]) {
+    const text = body[key];
+    if (typeof text === "string" && ENGLISH[text]) body[key] = ENGLISH[text];
+  }
+  return { status: problem.status, body };
+}
+
 export function notFound(method: string, url: string): Problem {
   return {
     status: 404,
@@ -123,12 +150,28 @@ export function genericProblem(status: number): Problem {
   return { status, body: { title, type: `https://httpstatus.es/${status}`, status, detail } };
 }
 
-/** What nginx answers once amoCRM blocks an account for rate-limit abuse (issues #563, #434). */
-export const NGINX_403_HTML =
-  "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>";
-
 /** nginx's own error page, e.g. a 502/503 while amoCRM's back end is down (contract §11.7: "503 with HTML"). */
 export function nginxErrorHtml(status: number): string {
   const title = `${status} ${STATUS_TITLES[status] ?? "Error"}`;
   return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`;
+}
+
+/** What nginx answers once amoCRM blocks an account for rate-limit abuse (issues #563, #434). */
+export const NGINX_403_HTML = nginxErrorHtml(403);
+
+/**
+ * amoCRM's HTML login page, which an API GET may get instead of the JSON 401 once the granting user is
+ * deactivated (contract §4.1, §9.14; issue #391). Its real markup is unknown: only "HTML, not JSON" matters.
+ */
+export const LOGIN_PAGE_HTML =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Авторизация</title></head><body><form method="post" action="/oauth2/authorize"><input name="USER_LOGIN"><input type="password" name="USER_HASH"><button type="submit">Войти</button></form></body></html>';
+
+/** Statuses the fake can answer with an HTML page instead of JSON (`htmlErrorStatuses`). */
+export const HTML_ERROR_STATUSES = [401, 403, 502, 503, 504] as const;
+export type HtmlErrorStatus = (typeof HTML_ERROR_STATUSES)[number];
+
+/** The HTML page for a status of `htmlErrorStatuses`: the login page for 401, nginx's page for the others. */
+export function htmlErrorPage(status: number): { body: string; contentType: string } {
+  if (status === 401) return { body: LOGIN_PAGE_HTML, contentType: "text/html; charset=utf-8" };
+  return { body: nginxErrorHtml(status), contentType: "text/html" };
 }

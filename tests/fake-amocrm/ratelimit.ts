@@ -1,5 +1,5 @@
-// amoCRM's request limit (contract §4.1, §11.6, §11.7): at most N calls to /api/v4 per account in any
-// sliding 1-second window; the call over the limit gets 429, and enough 429s in a row of a minute get
+// amoCRM's request limit (contract §4.1, §9.8, §11.6, §11.7): at most N calls to /api/v4 (and, by default, to the
+// token endpoint) per account in any sliding 1-second window; the call over the limit gets 429, and enough 429s in a row of a minute get
 // the account blocked (nginx HTML 403 on every server-to-server request) for a while.
 import type { FakeConfig } from "./config";
 
@@ -13,7 +13,7 @@ export interface RateLimitSnapshot {
   enabled: boolean;
   /** Fake-clock ms until which every server-to-server request answers 403; null when not blocked. */
   blockedUntil: number | null;
-  /** /api/v4 calls that arrived in the last second. */
+  /** Metered calls (/api/v4, token requests) that arrived in the last second. */
   callsLastSecond: number;
   /** 429s answered in the last minute (they lead to the block). */
   limitedLastMinute: number;
@@ -25,7 +25,7 @@ type LimitConfig = Pick<
 >;
 
 export class RateLimiter {
-  /** Arrival times of /api/v4 calls, refused ones included: "the 8th call within any second is a 429". */
+  /** Arrival times of metered calls, refused ones included: "the 8th call within any second is a 429". */
   private arrivals: number[] = [];
   private limited: number[] = [];
   private blockedUntil: number | null = null;
@@ -44,7 +44,7 @@ export class RateLimiter {
     return false;
   }
 
-  /** Meters one /api/v4 call arriving at `now`. */
+  /** Meters one call (an /api/v4 call or a token request) arriving at `now`. */
   meter(config: LimitConfig, now: number): RateVerdict {
     if (!config.rateLimitEnabled) return "ok";
     if (this.isBlocked(config, now)) return "blocked";

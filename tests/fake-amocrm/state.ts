@@ -35,6 +35,8 @@ export interface Grant {
   refreshToken: string | null;
   refreshExpiresAt: number;
   refreshRevoked: boolean;
+  /** API calls with this access token still to be refused with 401 (`unauthorizedAfterRefresh`). */
+  unauthorizedLeft: number;
   /** Set the first time either token of this grant is used successfully. */
   used: boolean;
   longLived: boolean;
@@ -54,6 +56,8 @@ export interface CallCounters {
   customFields: number;
   /** Every /api/v4 call, known route or not (what the rate limit meters). */
   api: number;
+  /** /api/v4 calls with a freshly refreshed access token refused with 401 by `unauthorizedAfterRefresh`. */
+  unauthorizedAfterRefresh: number;
   /** /api/v4 calls answered 429 by the rate limit, and requests answered 403 by its block. */
   rateLimited: number;
   blocked: number;
@@ -93,6 +97,7 @@ function zeroCalls(): CallCounters {
     pipelines: 0,
     customFields: 0,
     api: 0,
+    unauthorizedAfterRefresh: 0,
     rateLimited: 0,
     blocked: 0,
   };
@@ -173,6 +178,7 @@ export class FakeState {
     accessExpiresAt: number;
     refreshToken: string | null;
     longLived: boolean;
+    unauthorizedCalls?: number;
   }): Grant {
     const now = this.now();
     const grant: Grant = {
@@ -187,6 +193,7 @@ export class FakeState {
       refreshToken: input.refreshToken,
       refreshExpiresAt: now + REFRESH_TTL_MS,
       refreshRevoked: false,
+      unauthorizedLeft: input.unauthorizedCalls ?? 0,
       used: false,
       longLived: input.longLived,
     };
