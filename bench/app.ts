@@ -37,7 +37,7 @@ export function refreshCalls(fake: FakeAmo): number {
 }
 
 /**
- * amoHttp allows 7 requests per second per account host (contract §9.8) and sleeps past that. The sleep is policy,
+ * amoHttp allows 7 requests per second per account host (docs/amocrm-contract.md §9.8) and sleeps past that. The sleep is policy,
  * not overhead: giving each measured authorization its own account host (the fake renames its subdomain) keeps the
  * limiter from ever waiting.
  */

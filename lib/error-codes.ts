@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   encryption_key_mismatch: 503,
   database_unavailable: 503,
 
-  // Token endpoint and API answers (contract §4)
+  // Token endpoint and API answers (docs/amocrm-contract.md §4)
   code_expired: 502,
   code_used: 502,
   code_invalid: 502,
@@ -57,6 +57,15 @@ export const ERROR_CODES = {
 
   // Disconnect hook
   signature_invalid: 403,
+
+  // Website leads: the site's intake API, and what happened to a lead in amoCRM
+  invalid_api_key: 401,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  amocrm_refused_lead: 502,
+  amocrm_answer_incomplete: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

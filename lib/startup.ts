@@ -7,7 +7,8 @@ import { EnvError, getEnv } from "@/lib/env";
 
 /**
  * Runs once when the server starts (instrumentation.ts): checks the configuration, applies migrations and makes
- * sure there is a way to the first admin. A bad configuration stops the process with one line per problem.
+ * sure there is a way to the first admin, then starts the token job and the lead delivery worker. A bad
+ * configuration stops the process with one line per problem.
  */
 export async function startServer(): Promise<void> {
   let env;
@@ -26,6 +27,8 @@ export async function startServer(): Promise<void> {
   await ensureFirstAdmin(env);
   const { startBackgroundJobs } = await import("@/lib/amocrm/jobs");
   startBackgroundJobs();
+  const { startLeadWorker } = await import("@/lib/leads/worker");
+  startLeadWorker();
 }
 
 async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {

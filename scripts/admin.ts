@@ -1,4 +1,4 @@
-// npm run admin -- add <email> | reset-password <email>
+// npm run admin -- add <email> | reset-password <email> | api-key create --name NAME
 // The password comes from a hidden prompt, or from standard input when it is piped; never from the command line,
 // where it would land in the shell history and the process list.
 import readline from "node:readline";
@@ -7,8 +7,13 @@ import { z } from "zod";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { deleteAdminSessions } from "@/lib/db/admin-sessions";
 import { createAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/admins";
+import { createApiKey, API_KEY_NAME_MAX } from "@/lib/db/api-keys";
 
-const USAGE = "Usage: npm run admin -- add <email>\n       npm run admin -- reset-password <email>";
+const USAGE = [
+  "Usage: npm run admin -- add <email>",
+  "       npm run admin -- reset-password <email>",
+  "       npm run admin -- api-key create --name NAME",
+].join("\n");
 
 async function readPiped(): Promise<string> {
   let text = "";
@@ -46,8 +51,20 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** A site API key for scripted deployments: printed once on standard output, nothing else on that stream. */
+async function createSiteKey(args: string[]): Promise<void> {
+  const [action, flag, rawName, ...rest] = args;
+  const name = rawName?.trim() ?? "";
+  if (action !== "create" || flag !== "--name" || !name || rest.length > 0) fail(USAGE);
+  if (name.length > API_KEY_NAME_MAX) fail(`The name may have at most ${API_KEY_NAME_MAX} characters.`);
+  const { key, apiKey } = await createApiKey({ name, createdBy: "npm run admin" });
+  console.error(`Site API key "${apiKey.name}" created (${apiKey.prefix}…). It is shown once; store it in the website's configuration now.`);
+  console.log(key);
+}
+
 async function main(): Promise<void> {
   const [command, rawEmail, ...rest] = process.argv.slice(2);
+  if (command === "api-key") return createSiteKey(process.argv.slice(3));
   if ((command !== "add" && command !== "reset-password") || !rawEmail || rest.length > 0) fail(USAGE);
   const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse(rawEmail);
   if (!email.success) fail(`Not an email address: ${rawEmail}`);

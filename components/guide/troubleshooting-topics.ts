@@ -13,7 +13,7 @@ export type SetupProblem = (typeof SETUP_PROBLEMS)[number];
 /** Every anchor on the troubleshooting page: `#<topic>`. */
 export type TroubleshootingTopic = ErrorCode | SetupProblem;
 
-export const ERROR_GROUPS = ["session", "callback", "connection", "amocrm", "hook"] as const;
+export const ERROR_GROUPS = ["session", "callback", "connection", "amocrm", "hook", "leads"] as const;
 export type ErrorGroup = (typeof ERROR_GROUPS)[number];
 
 /** The group of each error code; `satisfies` makes a new code in lib/error-codes.ts a type error here until placed. */
@@ -65,6 +65,14 @@ export const ERROR_GROUP_OF = {
   long_lived_token_expired: "amocrm",
 
   signature_invalid: "hook",
+
+  invalid_api_key: "leads",
+  not_found: "leads",
+  payload_too_large: "leads",
+  unsupported_media_type: "leads",
+  idempotency_key_reused: "leads",
+  amocrm_refused_lead: "leads",
+  amocrm_answer_incomplete: "leads",
 } as const satisfies Record<ErrorCode, ErrorGroup>;
 
 /** The codes of one group, in the order they are declared above. */

@@ -41,7 +41,7 @@ export function Field({
         name={name}
         {...input}
         aria-invalid={errors?.length ? true : undefined}
-        aria-errormessage={errors?.length ? `${id}-error` : undefined}
+        aria-errormessage={errors?.length ? `${inputId}-error` : undefined}
         aria-describedby={describedBy || undefined}
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-sky-600 focus:outline-2 focus:outline-sky-600 aria-invalid:border-red-500"
       />

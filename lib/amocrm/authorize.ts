@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { PLATFORM_INFO } from "./platform";
 
 /**
- * The consent page URL for the saved integration (contract §1.1): `client_id`, a fresh single-use `state` bound to
+ * The consent page URL for the saved integration (docs/amocrm-contract.md §1.1): `client_id`, a fresh single-use `state` bound to
  * the admin, and `mode=post_message`, which makes amoCRM redirect the same top-level window back to us.
  */
 export async function buildConsentUrl({ admin, now = new Date() }: { admin: Admin; now?: Date }): Promise<URL> {

@@ -12,7 +12,7 @@ import { exchangeCode, fetchAccount, type AmoAccount } from "./oauth";
 import { validateReferer } from "./platform";
 import { applyConnectionEvent } from "./transitions";
 
-/** The callback's query (contract §2). Bounded lengths: real codes are about 1,000–1,150 characters. */
+/** The callback's query (docs/amocrm-contract.md §2). Bounded lengths: real codes are about 1,000–1,150 characters. */
 export const callbackQuerySchema = z.object({
   code: z.string().min(1).max(4096).optional(),
   state: z.string().min(1).max(256).optional(),

@@ -115,7 +115,7 @@ export function retryDelayMs(failureCount: number, retryAfterSeconds: number | u
   return Math.max(backoffDelayMs(failureCount), (retryAfterSeconds ?? 0) * 1000);
 }
 
-/** amoCRM revokes a refresh token that was not used for three months (contract §3.3). */
+/** amoCRM revokes a refresh token that was not used for three months (docs/amocrm-contract.md §3.3). */
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * DAY_MS;
 
 /** A dangling refresh intent younger than this may belong to a refresh still running elsewhere. */
@@ -221,7 +221,7 @@ const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "rate_limited",
 ]);
 
-// amoCRM refused this refresh token or these credentials: retrying cannot help (contract §9.1, §9.15).
+// amoCRM refused this refresh token or these credentials: retrying cannot help (docs/amocrm-contract.md §9.1, §9.15).
 const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "token_revoked",
   "token_not_linked",

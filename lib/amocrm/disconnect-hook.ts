@@ -5,7 +5,7 @@ import type { ErrorCode } from "@/lib/error-codes";
 import { applyConnectionEvent } from "./transitions";
 
 /**
- * amoCRM's "integration disabled" hook (contract §7.1): `GET ?client_uuid&account_id&signature` where signature is
+ * amoCRM's "integration disabled" hook (docs/amocrm-contract.md §7.1): `GET ?client_uuid&account_id&signature` where signature is
  * hex(HMAC-SHA256(key: Client Secret, message: `client_id|account_id`)). A valid hook marks the connection `revoked`
  * and forgets the tokens (amoCRM already revoked them); an invalid one changes nothing. Values are never logged.
  */

@@ -83,7 +83,7 @@ export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse>
       method: request.method ?? "GET",
       headers,
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
-      // A redirect could turn the POST into a GET and carry the client secret elsewhere (contract §9.10).
+      // A redirect could turn the POST into a GET and carry the client secret elsewhere (docs/amocrm-contract.md §9.10).
       redirect: "manual",
       signal: request.signal
         ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs ?? REQUEST_TIMEOUT_MS)])
@@ -122,6 +122,7 @@ export function providerError(response: AmoHttpResponse): AppError {
   const mapped = mapProviderError({ status: response.status, body: response.body, retryAfterSeconds: response.retryAfterSeconds });
   const detail: Record<string, string | number> = { status: response.status };
   if (mapped.hint) detail.hint = mapped.hint;
+  if (mapped.validation) detail.validation = JSON.stringify(mapped.validation);
   return new AppError(mapped.code, detail, { retryAfterSeconds: mapped.retryAfterSeconds });
 }
 
@@ -130,7 +131,7 @@ export const MAX_INLINE_RETRY_AFTER_SECONDS = 10;
 
 /**
  * Runs `send` and, when it fails with rate_limited and amoCRM asked for at most 10 seconds, waits that long and
- * runs it once more (contract §9.8). A 429 without a usable `retry_after` is not retried: the wait is unknown.
+ * runs it once more (docs/amocrm-contract.md §9.8). A 429 without a usable `retry_after` is not retried: the wait is unknown.
  */
 export async function withRateLimitRetry<T>(send: () => Promise<T>): Promise<T> {
   try {

@@ -8,8 +8,8 @@ import { keepaliveSkipReason, nextKeepaliveAt, type KeepaliveSkipReason } from "
 import { refreshForKeepalive, resolveDanglingRefresh, type DanglingIntentOutcome } from "./tokens";
 
 /**
- * Periodic work of the server process. Keep-alive: amoCRM revokes a refresh token unused for three months (contract
- * §3.3, §9.5), so the server refreshes once the last refresh is older than AMOCRM_KEEPALIVE_DAYS (the schedule is
+ * Periodic work of the server process. Keep-alive: amoCRM revokes a refresh token unused for three months
+ * (docs/amocrm-contract.md §3.3, §9.5), so the server refreshes once the last refresh is older than AMOCRM_KEEPALIVE_DAYS (the schedule is
  * connection-state's nextKeepaliveAt). Exactly one process does it at a time (the `amocrm-keepalive` lease).
  * `npm run amocrm:refresh` runs the same once, for cron.
  */

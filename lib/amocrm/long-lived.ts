@@ -6,7 +6,7 @@ import { fetchAccount, readAccessTokenClaims } from "./oauth";
 import { parseAccountHost } from "./platform";
 
 /**
- * Long-lived token mode (contract §6): the admin pastes a token generated in the integration's settings. It is a JWT
+ * Long-lived token mode (docs/amocrm-contract.md §6): the admin pastes a token generated in the integration's settings. It is a JWT
  * with an `exp` and no refresh token, so it is never refreshed; getAccessToken returns it until `exp`.
  */
 

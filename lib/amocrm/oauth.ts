@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { amoHttp, providerError } from "./http";
 
-/** amoCRM's OAuth endpoints on the account host (contract §3, §5). Values in, typed values or AppErrors out. */
+/** amoCRM's OAuth endpoints on the account host (docs/amocrm-contract.md §3, §5). Values in, typed values or AppErrors out. */
 
 const tokenResponseSchema = z.object({
   token_type: z.string().optional(),
@@ -17,7 +17,7 @@ const tokenResponseSchema = z.object({
 export interface TokenSet {
   accessToken: string;
   refreshToken: string;
-  /** Local receive time + expires_in: constant clock skew with amoCRM cancels out (contract §9.7). */
+  /** Local receive time + expires_in: constant clock skew with amoCRM cancels out (docs/amocrm-contract.md §9.7). */
   accessTokenExpiresAt: Date;
   claims: AccessTokenClaims;
 }
@@ -67,7 +67,7 @@ async function requestTokens(host: string, body: Record<string, string>, now: ()
   };
 }
 
-/** Exchanges an authorization code. Never retried: a code works once (contract §9.6). */
+/** Exchanges an authorization code. Never retried: a code works once (docs/amocrm-contract.md §9.6). */
 export function exchangeCode(input: TokenRequestBase & { code: string }): Promise<TokenSet> {
   return requestTokens(
     input.host,
@@ -82,7 +82,7 @@ export function exchangeCode(input: TokenRequestBase & { code: string }): Promis
   );
 }
 
-/** Refreshes with a refresh token; the Redirect URI is sent too, byte for byte the one used before (contract §3.1). */
+/** Refreshes with a refresh token; the Redirect URI is sent too, byte for byte the one used before (docs/amocrm-contract.md §3.1). */
 export function refreshTokens(input: TokenRequestBase & { refreshToken: string }): Promise<TokenSet> {
   return requestTokens(
     input.host,

@@ -1,5 +1,5 @@
 /**
- * amoCRM and Kommo hosts (contract §0) and the validation of account addresses and callback `referer`s.
+ * amoCRM and Kommo hosts (docs/amocrm-contract.md §0) and the validation of account addresses and callback `referer`s.
  * Pure: safe for the browser and for property tests.
  */
 import type { Platform } from "@/lib/db/schema";
@@ -43,7 +43,7 @@ export function parseAccountHost(host: string): AccountHost | null {
 
 /**
  * The callback's `referer`: a bare host, no scheme, port, path or credentials. Strict on purpose: it becomes the host
- * of the token request (contract §2.1, SSRF).
+ * of the token request (docs/amocrm-contract.md §2.1, SSRF).
  */
 export function validateReferer(referer: string): AccountHost | null {
   const host = referer.toLowerCase();

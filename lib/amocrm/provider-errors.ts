@@ -1,7 +1,7 @@
 import type { ErrorCode } from "@/lib/error-codes";
 
 /**
- * Maps an answer of amoCRM's token endpoint or API to an error code (contract §4, §4.1). The bodies are
+ * Maps an answer of amoCRM's token endpoint or API to an error code (docs/amocrm-contract.md §4, §4.1). The bodies are
  * RFC 7807-style with a `hint` for invalid requests; 403 blocks come as nginx HTML. Pure.
  */
 
@@ -30,6 +30,37 @@ export interface MappedProviderError {
   /** The provider's hint, kept for the event log: it names the rule, never a value. */
   hint?: string;
   retryAfterSeconds?: number;
+  /** On a 400 with `validation-errors` (a refused lead): which items, by request_id, and why (§11.6). */
+  validation?: RefusedItem[];
+}
+
+export interface RefusedItem {
+  requestId: string;
+  reason: string;
+}
+
+/**
+ * amoCRM's `validation-errors` (docs/amocrm-contract.md §11.6): per refused item, its request_id and the paths and
+ * details amoCRM gave, as one line. Undefined when the body has none.
+ */
+export function validationErrorsOf(body: unknown): RefusedItem[] | undefined {
+  if (!body || typeof body !== "object" || !("validation-errors" in body) || !Array.isArray(body["validation-errors"])) return undefined;
+  return body["validation-errors"].flatMap((item: unknown) => {
+    if (!item || typeof item !== "object") return [];
+    const requestId = "request_id" in item && (typeof item.request_id === "string" || typeof item.request_id === "number") ? String(item.request_id) : "";
+    const errors = "errors" in item && Array.isArray(item.errors) ? item.errors : [];
+    const reason = errors
+      .map((error: unknown) => {
+        if (!error || typeof error !== "object") return "";
+        const path = "path" in error && typeof error.path === "string" ? error.path : "";
+        const detail = "detail" in error && typeof error.detail === "string" ? error.detail : "";
+        return [path, detail].filter(Boolean).join(": ");
+      })
+      .filter(Boolean)
+      .join("; ")
+      .slice(0, 500);
+    return [{ requestId, reason: reason || "refused" }];
+  });
 }
 
 export function hintOf(body: unknown): string | undefined {
@@ -43,9 +74,11 @@ export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAn
     const match = HINTS.find(([pattern]) => pattern.test(hint));
     if (match) return { code: match[1], hint };
   }
+  const validation = status === 400 ? validationErrorsOf(body) : undefined;
+  if (validation) return { code: "amocrm_refused_lead", validation };
   if (status === 401) {
     const title = body && typeof body === "object" && "title" in body ? String(body.title) : "";
-    // "Некорректный клиент" without a hint: almost always the Redirect URI, else the ID or secret (contract §9.11).
+    // "Некорректный клиент" without a hint: almost always the Redirect URI, else the ID or secret (docs/amocrm-contract.md §9.11).
     if (/некорректный клиент|invalid client/i.test(title)) return { code: "client_auth_failed" };
     return { code: "token_revoked", hint };
   }

@@ -16,7 +16,7 @@ import { applyConnectionEvent } from "./transitions";
 /**
  * One token refresh, under the `amocrm-refresh` lease so that exactly one runs at a time across every process that
  * shares the database. It records its intent first and stores the new pair only while the row still has the
- * generation it started from, so a crash or a lost race never burns the refresh token silently (contract §3.3).
+ * generation it started from, so a crash or a lost race never burns the refresh token silently (docs/amocrm-contract.md §3.3).
  */
 
 export interface AccessToken {
@@ -167,7 +167,7 @@ async function requestRefresh(request: RefreshRequest): Promise<TokenSet> {
         host,
         clientId: request.clientId,
         clientSecret: request.clientSecret,
-        // Byte for byte the Redirect URI the tokens were obtained with (contract §9.2).
+        // Byte for byte the Redirect URI the tokens were obtained with (docs/amocrm-contract.md §9.2).
         redirectUri: row.redirectUri ?? getEnv().redirectUri,
         refreshToken: request.refreshToken,
         now: () => input.now,

@@ -6,7 +6,7 @@ import { amoHttp } from "./http";
 import { parseAccountHost } from "./platform";
 
 /**
- * Finding a renamed account (contract §5.1, §9.4): `GET https://{api_domain}/oauth2/account/current/subdomain` with
+ * Finding a renamed account (docs/amocrm-contract.md §5.1, §9.4): `GET https://{api_domain}/oauth2/account/current/subdomain` with
  * the refresh token in `X-Refresh-Token` names the account's current host. The deprecated `www` lookup for tokens
  * without `api_domain` is not used: the outbound gate refuses `www` hosts.
  */

@@ -17,7 +17,7 @@ import { backoffError, refreshUnderLease, usableToken, type AccessToken, type Re
 import { applyConnectionEvent } from "./transitions";
 
 /**
- * The token lifecycle's entry points (contract §3.3, §9.1): a valid access token on demand, refreshed ahead of
+ * The token lifecycle's entry points (docs/amocrm-contract.md §3.3, §9.1): a valid access token on demand, refreshed ahead of
  * expiry; the admin's refresh-now; the keep-alive; recovery of an interrupted refresh. Each runs one refresh flight
  * per intent in this process, and the flight runs under the cross-process lease (lib/amocrm/refresh.ts).
  */
@@ -53,7 +53,7 @@ function singleFlight(intent: RefreshIntent, input: RefreshInput): Promise<Acces
 const SYSTEM = { actor: "system" } as const;
 
 async function longLivedToken(row: Connection, now: Date): Promise<AccessToken> {
-  // No refresh exists for long-lived tokens (contract §6): past `exp` only the admin can paste a new one.
+  // No refresh exists for long-lived tokens (docs/amocrm-contract.md §6): past `exp` only the admin can paste a new one.
   if (!isTokenStillValid(row, now)) {
     await applyConnectionEvent({
       event: { type: "long_lived_token_expired" },
@@ -129,7 +129,7 @@ export type DanglingIntentOutcome =
 
 /**
  * A refresh intent left by a process that died between amoCRM's answer and the commit. The stored refresh token is
- * still valid until its lost successor is used (contract §3.3), so refreshing with it recovers; if amoCRM refuses
+ * still valid until its lost successor is used (docs/amocrm-contract.md §3.3), so refreshing with it recovers; if amoCRM refuses
  * it, the connection becomes `needs_reauth` with reason `interrupted` (an event and lastError say so).
  */
 export async function resolveDanglingRefresh({ now = new Date() }: { now?: Date } = {}): Promise<DanglingIntentOutcome> {

@@ -114,7 +114,7 @@ export async function updateConnection(
   });
 }
 
-/** The account was renamed (contract §9.4): the new host replaces the old one, only if the old one is still stored. */
+/** The account was renamed (docs/amocrm-contract.md §9.4): the new host replaces the old one, only if the old one is still stored. */
 export async function updateAccountHost(
   input: { previousHost: string; accountHost: string; accountSubdomain: string; now: Date; event: EventInput },
 ): Promise<boolean> {
@@ -136,7 +136,7 @@ export async function recordCheck({ ok, latencyMs, now = new Date() }: { ok: boo
 
 /**
  * Written before the refresh token is sent: if the process dies between amoCRM's answer and the commit, the intent
- * stays behind and the next start knows a refresh may have been lost (contract §3.3: the old token still works).
+ * stays behind and the next start knows a refresh may have been lost (docs/amocrm-contract.md §3.3: the old token still works).
  */
 export async function recordRefreshIntent({ generation, now }: { generation: number; now: Date }): Promise<boolean> {
   const result = getDb()

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
 const createdAt = () =>
@@ -172,3 +172,96 @@ export const guideProgress = sqliteTable(
   },
   (table) => [uniqueIndex("guide_progress_admin_step_idx").on(table.adminId, table.step)],
 );
+
+/** Site API keys: the website's server authenticates its lead posts with one. Only the SHA-256 of a key is kept. */
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** The first characters of the key (`amc_` and a few more), shown so an admin can tell keys apart. */
+  prefix: text("prefix").notNull(),
+  keyHash: text("key_hash").notNull().unique(),
+  createdAt: createdAt(),
+  createdBy: text("created_by"),
+  lastUsedAt: timestamp("last_used_at"),
+  revokedAt: timestamp("revoked_at"),
+});
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+export const LEAD_STATUSES = ["queued", "sending", "sent", "held", "dead"] as const;
+
+/**
+ * Website leads and their delivery to amoCRM: the durable outbox. Personal data (name, phone, email, message, page,
+ * UTM) lives only in `data_enc`, encrypted and bound to this row; it is erased after delivery plus the retention.
+ */
+export const leads = sqliteTable(
+  "leads",
+  {
+    id: text("id").primaryKey(),
+    apiKeyId: text("api_key_id"),
+    /** The form that sent it (not personal): shown and filtered on /leads. */
+    source: text("source"),
+    dataEnc: text("data_enc"),
+    status: text("status", { enum: LEAD_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at").notNull(),
+    /** Set when amoCRM may have created the lead without our knowing (a timeout, a crash): look it up first. */
+    lookUpFirst: integer("look_up_first", { mode: "boolean" }).notNull().default(false),
+    claimedBy: text("claimed_by"),
+    claimedAt: timestamp("claimed_at"),
+    amocrmLeadId: integer("amocrm_lead_id"),
+    amocrmContactId: integer("amocrm_contact_id"),
+    notePending: integer("note_pending", { mode: "boolean" }).notNull().default(false),
+    lastErrorCode: text("last_error_code"),
+    lastErrorDetail: text("last_error_detail"),
+    lastErrorAt: timestamp("last_error_at"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+    sentAt: timestamp("sent_at"),
+    deadAt: timestamp("dead_at"),
+    erasedAt: timestamp("erased_at"),
+  },
+  (table) => [
+    index("leads_due_idx").on(table.status, table.nextAttemptAt, table.createdAt),
+    index("leads_created_idx").on(table.createdAt, table.id),
+    index("leads_status_created_idx").on(table.status, table.createdAt, table.id),
+  ],
+);
+export type Lead = typeof leads.$inferSelect;
+
+/** `Idempotency-Key` answers, replayed for 24 hours; bodies hold the lead id and status, no personal data. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    apiKeyId: text("api_key_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: text("response_body").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.apiKeyId, table.key] }), index("idempotency_keys_created_idx").on(table.createdAt)],
+);
+
+/** Where leads go in amoCRM (/settings/leads); one row. Changing it never touches leads already sent. */
+export const leadSettings = sqliteTable("lead_settings", {
+  id: integer("id").primaryKey(),
+  destination: text("destination", { enum: ["unsorted", "pipeline"] }).notNull().default("unsorted"),
+  pipelineId: integer("pipeline_id"),
+  statusId: integer("status_id"),
+  nameTemplate: text("name_template").notNull(),
+  /** JSON array of tag names. */
+  tags: text("tags").notNull(),
+  /** JSON array of the account's UTM field codes, read when the settings were saved or the worker last looked. */
+  utmFieldCodes: text("utm_field_codes").notNull().default("[]"),
+  utmFieldsCheckedAt: timestamp("utm_fields_checked_at"),
+  updatedAt: timestamp("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+
+/** The delivery worker's shared facts: a hold after amoCRM's 403, the last delivery. One row. */
+export const deliveryState = sqliteTable("delivery_state", {
+  id: integer("id").primaryKey(),
+  holdUntil: timestamp("hold_until"),
+  holdReason: text("hold_reason"),
+  lastDeliveredAt: timestamp("last_delivered_at"),
+});

@@ -1,8 +1,8 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, isNotNull } from "drizzle-orm";
 import { decryptSecret, DecryptionError, encryptSecret, keyIdOf } from "@/lib/crypto/secrets";
 import { getEnv } from "@/lib/env";
-import { connections } from "./schema";
+import { connections, leads } from "./schema";
 import { writeTransaction } from "./transaction";
 
 /**
@@ -18,6 +18,10 @@ export const SECRET_COLUMNS = {
     accessTokenEnc: "access_token_enc",
     refreshTokenEnc: "refresh_token_enc",
   },
+  /** A website lead's personal data (name, phone, email, message, page, UTM) as one JSON value. */
+  leads: {
+    dataEnc: "data_enc",
+  },
 } as const;
 
 type SecretTable = keyof typeof SECRET_COLUMNS;
@@ -26,7 +30,7 @@ export type SecretColumn<T extends SecretTable = SecretTable> = Extract<(typeof 
 interface Slot<T extends SecretTable> {
   table: T;
   column: SecretColumn<T>;
-  rowId: number;
+  rowId: number | string;
 }
 
 /** Encrypts a value for one slot under the current key. */
@@ -78,22 +82,29 @@ export async function rotateEncryptionKeys(): Promise<RotationReport> {
   const columns = Object.entries(SECRET_COLUMNS.connections) as Array<[keyof typeof SECRET_COLUMNS.connections, SecretColumn<"connections">]>;
   return writeTransaction((tx) => {
     const report: RotationReport = { values: 0, reencrypted: 0, alreadyCurrent: 0 };
+    /** The value under the current key, or null when it already is; counts either way. */
+    const reseal = <T extends SecretTable>(slot: Slot<T>, stored: string): string | null => {
+      report.values += 1;
+      const plain = openSecret(slot, stored);
+      if (keyIdOf(stored) === current.id) {
+        report.alreadyCurrent += 1;
+        return null;
+      }
+      report.reencrypted += 1;
+      return sealSecret(slot, plain);
+    };
     for (const row of tx.select().from(connections).all()) {
       const update: Partial<Record<(typeof columns)[number][0], string>> = {};
       for (const [property, column] of columns) {
         const stored = row[property];
-        if (!stored) continue;
-        report.values += 1;
-        const slot = { table: "connections" as const, column, rowId: row.id };
-        const plain = openSecret(slot, stored);
-        if (keyIdOf(stored) === current.id) {
-          report.alreadyCurrent += 1;
-          continue;
-        }
-        update[property] = sealSecret(slot, plain);
-        report.reencrypted += 1;
+        const resealed = stored ? reseal({ table: "connections", column, rowId: row.id }, stored) : null;
+        if (resealed) update[property] = resealed;
       }
       if (Object.keys(update).length > 0) tx.update(connections).set(update).where(eq(connections.id, row.id)).run();
+    }
+    for (const row of tx.select({ id: leads.id, dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc)).all()) {
+      const resealed = row.dataEnc ? reseal({ table: "leads", column: SECRET_COLUMNS.leads.dataEnc, rowId: row.id }, row.dataEnc) : null;
+      if (resealed) tx.update(leads).set({ dataEnc: resealed }).where(eq(leads.id, row.id)).run();
     }
     return report;
   });

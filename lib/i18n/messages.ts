@@ -3,6 +3,7 @@ import enCommon from "@/messages/en/common.json";
 import enConnect from "@/messages/en/connect.json";
 import enErrors from "@/messages/en/errors.json";
 import enGuide from "@/messages/en/guide.json";
+import enLeads from "@/messages/en/leads.json";
 import enStatus from "@/messages/en/status.json";
 import enTroubleshooting from "@/messages/en/troubleshooting.json";
 import ruAuth from "@/messages/ru/auth.json";
@@ -10,6 +11,7 @@ import ruCommon from "@/messages/ru/common.json";
 import ruConnect from "@/messages/ru/connect.json";
 import ruErrors from "@/messages/ru/errors.json";
 import ruGuide from "@/messages/ru/guide.json";
+import ruLeads from "@/messages/ru/leads.json";
 import ruStatus from "@/messages/ru/status.json";
 import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
 import uzAuth from "@/messages/uz/auth.json";
@@ -17,6 +19,7 @@ import uzCommon from "@/messages/uz/common.json";
 import uzConnect from "@/messages/uz/connect.json";
 import uzErrors from "@/messages/uz/errors.json";
 import uzGuide from "@/messages/uz/guide.json";
+import uzLeads from "@/messages/uz/leads.json";
 import uzStatus from "@/messages/uz/status.json";
 import uzTroubleshooting from "@/messages/uz/troubleshooting.json";
 import type { Locale } from "./locales";
@@ -28,6 +31,7 @@ const en = {
   status: enStatus,
   errors: enErrors,
   guide: enGuide,
+  leads: enLeads,
   troubleshooting: enTroubleshooting,
 };
 
@@ -44,6 +48,7 @@ const MESSAGES: Record<Locale, Messages> = {
     status: ruStatus,
     errors: ruErrors,
     guide: ruGuide,
+    leads: ruLeads,
     troubleshooting: ruTroubleshooting,
   },
   uz: {
@@ -53,6 +58,7 @@ const MESSAGES: Record<Locale, Messages> = {
     status: uzStatus,
     errors: uzErrors,
     guide: uzGuide,
+    leads: uzLeads,
     troubleshooting: uzTroubleshooting,
   },
 };

@@ -58,7 +58,7 @@ export function decideBatch(
           const created = result.created.get(lead.id);
           if (created) return { id: lead.id, status: "sent", ...created };
           // amoCRM answered success without this lead: check before sending it again, never double it.
-          return { id: lead.id, status: "queued", nextAttemptAt: new Date(at), attempts: lead.attempts, errorCode: "missing_in_answer", lookUpFirst: true };
+          return { id: lead.id, status: "queued", nextAttemptAt: new Date(at), attempts: lead.attempts, errorCode: "amocrm_answer_incomplete", lookUpFirst: true };
         }),
       };
     case "refused":

@@ -1,4 +1,4 @@
-// amoCRM's disconnect hook (contract §7.1): lib/amocrm/disconnect-hook.ts and GET /api/amocrm/disconnect-hook,
+// amoCRM's disconnect hook (docs/amocrm-contract.md §7.1): lib/amocrm/disconnect-hook.ts and GET /api/amocrm/disconnect-hook,
 // called by the fake amoCRM over real HTTP.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

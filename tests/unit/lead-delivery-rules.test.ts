@@ -14,7 +14,7 @@ describe("decideBatch", () => {
     const decision = decideBatch(batch, { kind: "created", created: new Map([["a", { amocrmLeadId: 7, amocrmContactId: 9 }]]) }, { now });
     expect(decision.leads).toEqual([
       { id: "a", status: "sent", amocrmLeadId: 7, amocrmContactId: 9 },
-      { id: "b", status: "queued", nextAttemptAt: now, attempts: 3, errorCode: "missing_in_answer", lookUpFirst: true },
+      { id: "b", status: "queued", nextAttemptAt: now, attempts: 3, errorCode: "amocrm_answer_incomplete", lookUpFirst: true },
     ]);
     expect(decision.holdDeliveriesUntil).toBeNull();
   });

@@ -10,7 +10,7 @@ const problem = (status: number, hint?: string) => ({
   detail: "В запросе отсутствует ряд параметров или параметры невалидны",
 });
 
-describe("mapProviderError (contract §4)", () => {
+describe("mapProviderError (docs/amocrm-contract.md §4)", () => {
   it.each([
     [400, "Authorization code has expired", "code_expired"],
     [400, "Authorization code has been revoked", "code_used"],

@@ -1,0 +1,332 @@
+import "server-only";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
+import type { LeadInput } from "@/lib/leads/input";
+import type { LeadStatus, LeadTransition } from "@/lib/leads/delivery-outcome";
+import { getDb } from "./client";
+import { apiKeys, deliveryState, idempotencyKeys, leads, type Lead } from "./schema";
+import { openSecret, sealSecret } from "./secret-columns";
+import { writeTransaction } from "./transaction";
+
+/**
+ * The lead outbox: website leads stored before the site gets its 202, then claimed in batches by the one delivery
+ * worker and moved through queued → sending → sent (or held, dead) by the decisions of lib/leads. Personal data is
+ * one encrypted JSON value per row, erased after delivery plus the retention.
+ */
+
+/** What the lead's encrypted value holds. */
+type LeadData = Omit<LeadInput, "source">;
+
+const dataSlot = (id: string) => ({ table: "leads" as const, column: "data_enc" as const, rowId: id });
+
+function sealData(id: string, input: LeadInput): string {
+  const data: LeadData = { name: input.name, phone: input.phone, email: input.email, message: input.message, pageUrl: input.pageUrl, utm: input.utm };
+  return sealSecret(dataSlot(id), JSON.stringify(data));
+}
+
+/** The lead's personal data, or null once erased. Throws DecryptionError when no configured key opens it. */
+export function openLeadData(row: Pick<Lead, "id" | "dataEnc">): LeadData | null {
+  return row.dataEnc ? (JSON.parse(openSecret(dataSlot(row.id), row.dataEnc)) as LeadData) : null;
+}
+
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface StoredAnswer {
+  status: number;
+  body: string;
+}
+
+export type AcceptOutcome =
+  | { kind: "accepted"; answer: StoredAnswer }
+  | { kind: "replayed"; answer: StoredAnswer }
+  | { kind: "reused" };
+
+/**
+ * Stores a new lead, with its idempotency record when the site sent a key, in one write transaction: either the lead
+ * and its replayable answer are both committed, or neither. A key seen within 24 hours answers the first answer
+ * again (same body) or `reused` (another body), and stores nothing.
+ */
+export async function acceptLead(input: {
+  id: string;
+  apiKeyId: string;
+  lead: LeadInput;
+  idempotency: { key: string; requestHash: string } | null;
+  answer: (id: string) => StoredAnswer;
+  now: Date;
+}): Promise<AcceptOutcome> {
+  const { id, apiKeyId, lead, idempotency, now } = input;
+  return writeTransaction((tx) => {
+    if (idempotency) {
+      const earlier = tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key)))
+        .get();
+      if (earlier && earlier.createdAt.getTime() > now.getTime() - IDEMPOTENCY_WINDOW_MS) {
+        if (earlier.requestHash !== idempotency.requestHash) return { kind: "reused" };
+        return { kind: "replayed", answer: { status: earlier.responseStatus, body: earlier.responseBody } };
+      }
+      if (earlier) tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key))).run();
+    }
+    tx.insert(leads)
+      .values({ id, apiKeyId, source: lead.source, dataEnc: sealData(id, lead), status: "queued", nextAttemptAt: now, createdAt: now, updatedAt: now })
+      .run();
+    const answer = input.answer(id);
+    if (idempotency) {
+      tx.insert(idempotencyKeys)
+        .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now })
+        .run();
+    }
+    tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, apiKeyId)).run();
+    return { kind: "accepted", answer };
+  });
+}
+
+export async function findLead(id: string): Promise<Lead | undefined> {
+  return getDb().select().from(leads).where(eq(leads.id, id)).get();
+}
+
+export interface ClaimedLead {
+  row: Lead;
+  data: LeadData | null;
+}
+
+/**
+ * Claims up to `limit` due leads, oldest first, for one attempt: they become `sending` with the attempt counted.
+ * Only the lease-holding worker calls this, so a claim never races another worker's.
+ */
+export async function claimDueLeads({ owner, limit, now }: { owner: string; limit: number; now: Date }): Promise<ClaimedLead[]> {
+  const rows = await writeTransaction((tx) => {
+    const due = tx
+      .select({ id: leads.id })
+      .from(leads)
+      .where(and(eq(leads.status, "queued"), lte(leads.nextAttemptAt, now)))
+      .orderBy(asc(leads.createdAt), asc(leads.id))
+      .limit(limit)
+      .all()
+      .map((row) => row.id);
+    if (due.length === 0) return [];
+    return tx
+      .update(leads)
+      .set({ status: "sending", attempts: sql`${leads.attempts} + 1`, claimedBy: owner, claimedAt: now, updatedAt: now })
+      .where(and(inArray(leads.id, due), eq(leads.status, "queued")))
+      .returning()
+      .all()
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  });
+  return rows.map((row) => ({ row, data: openLeadData(row) }));
+}
+
+/**
+ * Leads left `sending` by a worker that is gone (a crash, a kill, a lost lease): amoCRM may have created them, so
+ * they are queued again to be looked up before any resend. Returns how many.
+ */
+export async function requeueStrandedLeads({ now }: { now: Date }): Promise<number> {
+  return getDb()
+    .update(leads)
+    .set({ status: "queued", lookUpFirst: true, nextAttemptAt: now, claimedBy: null, claimedAt: null, updatedAt: now })
+    .where(eq(leads.status, "sending"))
+    .run().changes;
+}
+
+/** Applies the per-lead decisions of one attempt (lib/leads/delivery-outcome.ts) and a delivery hold, atomically. */
+export async function applyTransitions({
+  transitions,
+  notePending = new Set(),
+  holdUntil,
+  holdReason,
+  now,
+}: {
+  transitions: readonly LeadTransition[];
+  /** Sent leads whose message is still to become a note. */
+  notePending?: ReadonlySet<string>;
+  holdUntil: Date | null;
+  holdReason: string | null;
+  now: Date;
+}): Promise<void> {
+  await writeTransaction((tx) => {
+    let delivered = false;
+    for (const change of transitions) {
+      const common = { status: change.status, claimedBy: null, claimedAt: null, updatedAt: now };
+      switch (change.status) {
+        case "sent":
+          delivered = true;
+          tx.update(leads)
+            .set({ ...common, amocrmLeadId: change.amocrmLeadId, amocrmContactId: change.amocrmContactId, sentAt: now, lookUpFirst: false, lastErrorCode: null, lastErrorDetail: null, notePending: notePending.has(change.id) })
+            .where(eq(leads.id, change.id))
+            .run();
+          break;
+        case "dead":
+          tx.update(leads)
+            .set({ ...common, attempts: change.attempts, lastErrorCode: change.errorCode, lastErrorDetail: change.errorDetail, lastErrorAt: now, deadAt: now })
+            .where(eq(leads.id, change.id))
+            .run();
+          break;
+        case "queued":
+          tx.update(leads)
+            .set({ ...common, attempts: change.attempts, nextAttemptAt: change.nextAttemptAt, lookUpFirst: change.lookUpFirst, lastErrorCode: change.errorCode, lastErrorAt: change.errorCode ? now : null })
+            .where(eq(leads.id, change.id))
+            .run();
+          break;
+        case "held":
+          tx.update(leads)
+            .set({ ...common, attempts: change.attempts, lastErrorCode: change.errorCode, lastErrorAt: now })
+            .where(eq(leads.id, change.id))
+            .run();
+          break;
+      }
+    }
+    if (delivered || holdUntil) {
+      const values = { id: 1, ...(delivered ? { lastDeliveredAt: now } : {}), ...(holdUntil ? { holdUntil, holdReason } : {}) };
+      tx.insert(deliveryState).values(values).onConflictDoUpdate({ target: deliveryState.id, set: values }).run();
+    }
+  });
+}
+
+/** While the connection cannot be used: every queued lead waits as `held`, with the reason. No attempt is spent. */
+export async function holdQueuedLeads({ code, now }: { code: string; now: Date }): Promise<number> {
+  return getDb()
+    .update(leads)
+    .set({ status: "held", lastErrorCode: code, lastErrorAt: now, updatedAt: now })
+    .where(eq(leads.status, "queued"))
+    .run().changes;
+}
+
+/** The connection works again: held leads are due now, and the claim order (oldest first) delivers them in order. */
+export async function resumeHeldLeads({ now }: { now: Date }): Promise<number> {
+  return getDb()
+    .update(leads)
+    .set({ status: "queued", nextAttemptAt: now, updatedAt: now })
+    .where(eq(leads.status, "held"))
+    .run().changes;
+}
+
+/** Whether a round has anything to do: a due lead, a held one, or a note still to send. Cheap: indexed probes. */
+export async function hasDeliveryWork({ now }: { now: Date }): Promise<boolean> {
+  const db = getDb();
+  const due = db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(or(and(eq(leads.status, "queued"), lte(leads.nextAttemptAt, now)), eq(leads.status, "held"), and(eq(leads.status, "sent"), eq(leads.notePending, true))))
+    .limit(1)
+    .get();
+  return due !== undefined;
+}
+
+export async function getDeliveryState(): Promise<{ holdUntil: Date | null; holdReason: string | null; lastDeliveredAt: Date | null }> {
+  const row = getDb().select().from(deliveryState).where(eq(deliveryState.id, 1)).get();
+  return { holdUntil: row?.holdUntil ?? null, holdReason: row?.holdReason ?? null, lastDeliveredAt: row?.lastDeliveredAt ?? null };
+}
+
+export async function clearDeliveryHold(): Promise<void> {
+  getDb().update(deliveryState).set({ holdUntil: null, holdReason: null }).where(eq(deliveryState.id, 1)).run();
+}
+
+/** Sent leads whose message still has to become a note. */
+export async function listPendingNotes({ limit }: { limit: number }): Promise<ClaimedLead[]> {
+  return getDb()
+    .select()
+    .from(leads)
+    .where(and(eq(leads.status, "sent"), eq(leads.notePending, true), isNotNull(leads.amocrmLeadId)))
+    .orderBy(asc(leads.sentAt))
+    .limit(limit)
+    .all()
+    .map((row) => ({ row, data: openLeadData(row) }));
+}
+
+export async function markNotesDone({ ids, now }: { ids: readonly string[]; now: Date }): Promise<void> {
+  if (ids.length === 0) return;
+  getDb().update(leads).set({ notePending: false, updatedAt: now }).where(inArray(leads.id, [...ids])).run();
+}
+
+/** An admin's Retry: a dead lead (or every dead lead) gets a fresh set of attempts. Returns how many. */
+export async function retryDeadLeads({ id, now }: { id?: string; now: Date }): Promise<number> {
+  return getDb()
+    .update(leads)
+    .set({ status: "queued", attempts: 0, nextAttemptAt: now, deadAt: null, updatedAt: now })
+    .where(and(eq(leads.status, "dead"), id ? eq(leads.id, id) : undefined))
+    .run().changes;
+}
+
+/** Personal data of leads delivered before `before` is erased; id, status and amoCRM ids stay. */
+export async function eraseDeliveredLeadData({ before, now }: { before: Date; now: Date }): Promise<number> {
+  return getDb()
+    .update(leads)
+    .set({ dataEnc: null, erasedAt: now, notePending: false })
+    .where(and(eq(leads.status, "sent"), lt(leads.sentAt, before), isNotNull(leads.dataEnc)))
+    .run().changes;
+}
+
+/** Idempotency records older than the replay window are forgotten. */
+export async function purgeIdempotencyKeys({ now }: { now: Date }): Promise<number> {
+  return getDb()
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)))
+    .run().changes;
+}
+
+export interface LeadPageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * One page of leads, newest first, optionally of one status. Keyset paging on (created_at, id): the next page starts
+ * after the last row seen, so page 2,000 costs what page 1 does.
+ */
+export async function listLeadsPage({ status, after, limit }: { status?: LeadStatus; after?: LeadPageCursor; limit: number }): Promise<Lead[]> {
+  const conditions = [
+    status ? eq(leads.status, status) : undefined,
+    after ? or(lt(leads.createdAt, after.createdAt), and(eq(leads.createdAt, after.createdAt), lt(leads.id, after.id))) : undefined,
+  ];
+  return getDb()
+    .select()
+    .from(leads)
+    .where(and(...conditions))
+    .orderBy(desc(leads.createdAt), desc(leads.id))
+    .limit(limit)
+    .all();
+}
+
+export async function countLeadsByStatus(): Promise<Record<LeadStatus, number>> {
+  const counts: Record<LeadStatus, number> = { queued: 0, sending: 0, sent: 0, held: 0, dead: 0 };
+  for (const row of getDb().select({ status: leads.status, n: count() }).from(leads).groupBy(leads.status).all()) counts[row.status] = row.n;
+  return counts;
+}
+
+export interface DailyLeadCounts {
+  day: string;
+  received: number;
+  sent: number;
+  dead: number;
+}
+
+/**
+ * Received, delivered and dead leads per calendar day (`YYYY-MM-DD`) since `since`, days cut at `offsetMinutes` from
+ * UTC (the dashboard's time zone). Counted in the database, so 100,000 leads are three grouped scans, not rows.
+ */
+export async function countLeadsPerDay({ since, offsetMinutes }: { since: Date; offsetMinutes: number }): Promise<DailyLeadCounts[]> {
+  const offsetMs = offsetMinutes * 60_000;
+  const dayOf = (column: typeof leads.createdAt | typeof leads.sentAt | typeof leads.deadAt) => sql<string>`strftime('%Y-%m-%d', (${column} + ${offsetMs}) / 1000, 'unixepoch')`;
+  const days = new Map<string, DailyLeadCounts>();
+  const bump = (day: string, key: "received" | "sent" | "dead", n: number) => {
+    const entry = days.get(day) ?? { day, received: 0, sent: 0, dead: 0 };
+    entry[key] += n;
+    days.set(day, entry);
+  };
+  const db = getDb();
+  for (const row of db.select({ day: dayOf(leads.createdAt), n: count() }).from(leads).where(gte(leads.createdAt, since)).groupBy(dayOf(leads.createdAt)).all()) {
+    bump(row.day, "received", row.n);
+  }
+  for (const row of db.select({ day: dayOf(leads.sentAt), n: count() }).from(leads).where(gte(leads.sentAt, since)).groupBy(dayOf(leads.sentAt)).all()) {
+    bump(row.day, "sent", row.n);
+  }
+  for (const row of db
+    .select({ day: dayOf(leads.deadAt), n: count() })
+    .from(leads)
+    .where(and(eq(leads.status, "dead"), gte(leads.deadAt, since)))
+    .groupBy(dayOf(leads.deadAt))
+    .all()) {
+    bump(row.day, "dead", row.n);
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}

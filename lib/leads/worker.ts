@@ -1,0 +1,92 @@
+import "server-only";
+import { tryAcquireLease, type Lease } from "@/lib/db/lease";
+import { requeueStrandedLeads } from "@/lib/db/leads";
+import { runDeliveryRound } from "./outbox";
+import { onLeadQueued } from "./wake";
+
+/**
+ * The lead delivery loop inside the server process: started with the server (instrumentation), one holder at a
+ * time across every process sharing the database (the `lead-worker` lease), woken at once by a new lead and
+ * otherwise polling. On SIGTERM it claims nothing more; a batch in flight is not cut short, and anything a dead
+ * holder left `sending` is looked up in amoCRM by the next holder before it is sent again.
+ */
+
+const LEASE_NAME = "lead-worker";
+const IDLE_POLL_MS = 1_000;
+const LEASE_RETRY_MS = 2_000;
+
+interface WorkerState {
+  stopping: boolean;
+  wake: (() => void) | null;
+  done: Promise<void>;
+  unsubscribe: () => void;
+}
+
+// On globalThis: Next may load this module more than once per process; there must be one loop.
+const registry = globalThis as unknown as { amocrmLeadWorker?: WorkerState };
+
+export function startLeadWorker(): void {
+  if (registry.amocrmLeadWorker) return;
+  const state: WorkerState = { stopping: false, wake: null, done: Promise.resolve(), unsubscribe: () => undefined };
+  state.unsubscribe = onLeadQueued(() => state.wake?.());
+  registry.amocrmLeadWorker = state;
+  state.done = loop(state).catch((error: unknown) => {
+    console.error(`[leads] delivery worker stopped: ${error instanceof Error ? error.name : typeof error}`);
+  });
+  process.once("SIGTERM", () => void stopLeadWorker());
+}
+
+/** Stops claiming; resolves when the current round has finished and the lease is released. */
+export async function stopLeadWorker(): Promise<void> {
+  const state = registry.amocrmLeadWorker;
+  if (!state) return;
+  state.stopping = true;
+  state.wake?.();
+  state.unsubscribe();
+  await state.done;
+  registry.amocrmLeadWorker = undefined;
+}
+
+function pause(state: WorkerState, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    function done() {
+      clearTimeout(timer);
+      state.wake = null;
+      resolve();
+    }
+    state.wake = done;
+  });
+}
+
+async function loop(state: WorkerState): Promise<void> {
+  while (!state.stopping) {
+    let lease: Lease | null = null;
+    try {
+      lease = await tryAcquireLease(LEASE_NAME);
+    } catch {
+      // The database is unavailable for now; try again shortly.
+    }
+    if (!lease) {
+      await pause(state, LEASE_RETRY_MS);
+      continue;
+    }
+    try {
+      const stranded = await requeueStrandedLeads({ now: new Date() });
+      if (stranded > 0) console.warn(`[leads] ${stranded} lead(s) were left mid-send by a stopped worker; looking them up before resending`);
+      while (!state.stopping && !lease.signal.aborted) {
+        let busy = false;
+        try {
+          busy = (await runDeliveryRound({ owner: lease.owner, signal: lease.signal })).busy;
+        } catch (error) {
+          // A round never takes the loop down: log the kind of failure (never its content) and carry on.
+          console.error(`[leads] delivery round failed: ${error instanceof Error ? error.name : typeof error}`);
+        }
+        if (!busy) await pause(state, IDLE_POLL_MS);
+      }
+    } finally {
+      await lease.release().catch(() => undefined);
+    }
+  }
+}
