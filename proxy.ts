@@ -10,7 +10,7 @@ import { securityHeaders } from "@/lib/http/security-headers";
  * only admin pages pay for reading it here.
  */
 
-const ADMIN_PAGES = ["/guide", "/connect", "/status"];
+const ADMIN_PAGES = ["/guide", "/connect", "/status", "/leads", "/settings"];
 const CALLBACK_PATH = "/api/amocrm/callback";
 
 function isAdminPage(pathname: string): boolean {

@@ -33,6 +33,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             <NavLink href="/guide">{t("nav.guide")}</NavLink>
             <NavLink href="/connect">{t("nav.connect")}</NavLink>
             <NavLink href="/status">{t("nav.status")}</NavLink>
+            <NavLink href="/leads">{t("nav.leads")}</NavLink>
+            <NavLink href="/settings/leads">{t("nav.leadSettings")}</NavLink>
+            <NavLink href="/settings/api-keys">{t("nav.apiKeys")}</NavLink>
           </nav>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <LanguageSwitcher />
