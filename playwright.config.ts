@@ -33,6 +33,7 @@ export const e2e = {
   serverLog: path.join(runDir, "server.log"),
   setupServerLog: path.join(runDir, "setup-server.log"),
   databasePath: path.join(runDir, "app.db"),
+  setupDatabasePath: path.join(runDir, "setup.db"),
   adminEmail: "admin@example.com",
   adminPassword: once("E2E_ADMIN_PASSWORD", () => `pw-${randomBytes(12).toString("hex")}`),
   authSecret: once("E2E_AUTH_SECRET", () => randomBytes(32).toString("base64url")),
@@ -109,6 +110,9 @@ export default defineConfig({
         ...serverEnv,
         APP_URL: e2e.appUrl,
         DATABASE_URL: `file:${e2e.databasePath}`,
+        // The hostile-body test sends over a thousand posts with one key; the limit itself is proven on the
+        // second server.
+        LEADS_RATE_PER_MINUTE: "100000",
         ADMIN_EMAIL: e2e.adminEmail,
         ADMIN_PASSWORD: e2e.adminPassword,
       },
@@ -122,7 +126,8 @@ export default defineConfig({
       env: {
         ...serverEnv,
         APP_URL: e2e.setupAppUrl,
-        DATABASE_URL: `file:${path.join(runDir, "setup.db")}`,
+        DATABASE_URL: `file:${e2e.setupDatabasePath}`,
+        LEADS_RATE_PER_MINUTE: "3",
       },
     },
   ],

@@ -117,13 +117,28 @@ export async function claimDueLeads({ owner, limit, now }: { owner: string; limi
 }
 
 /**
+ * How long after its claim a lead left `sending` may be looked up. The dead holder's request may still reach amoCRM
+ * and be processed: looking it up before that request could have ended (the 15-second client timeout, plus slack)
+ * would find nothing and send it a second time.
+ */
+export const STRANDED_GRACE_MS = 30_000;
+
+/**
  * Leads left `sending` by a worker that is gone (a crash, a kill, a lost lease): amoCRM may have created them, so
- * they are queued again to be looked up before any resend. Returns how many.
+ * they are queued again, to be looked up before any resend once the grace has passed. Returns how many.
  */
 export async function requeueStrandedLeads({ now }: { now: Date }): Promise<number> {
+  const grace = STRANDED_GRACE_MS;
   return getDb()
     .update(leads)
-    .set({ status: "queued", lookUpFirst: true, nextAttemptAt: now, claimedBy: null, claimedAt: null, updatedAt: now })
+    .set({
+      status: "queued",
+      lookUpFirst: true,
+      nextAttemptAt: sql`max(${now.getTime()}, coalesce(${leads.claimedAt}, 0) + ${grace})`,
+      claimedBy: null,
+      claimedAt: null,
+      updatedAt: now,
+    })
     .where(eq(leads.status, "sending"))
     .run().changes;
 }
