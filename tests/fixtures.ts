@@ -60,7 +60,7 @@ export function responsesCapturePath(): string {
 /** The fake amoCRM's control API. */
 export const fake = {
   async call<T = Record<string, unknown>>(request: APIRequestContext, route: string, body?: unknown): Promise<T> {
-    const response = body === undefined && route === "state"
+    const response = body === undefined && (route === "state" || route === "leads")
       ? await request.get(`${e2e.fakeUrl}/__control/${route}`)
       : await request.post(`${e2e.fakeUrl}/__control/${route}`, { data: body ?? {} });
     expect(response.ok(), `fake control ${route}: ${response.status()}`).toBeTruthy();
