@@ -67,7 +67,7 @@ export function decideBatch(
         leads: batch.map((lead) => {
           const detail = result.refused.get(lead.id);
           if (detail !== undefined) return { id: lead.id, status: "dead", errorCode: "amocrm_refused_lead", errorDetail: detail, attempts: lead.attempts };
-          // The rest of a refused batch was not created (§11.6): resend at once, without counting the attempt.
+          // The rest of a refused batch was not created (docs/amocrm-contract.md §11.6): resend at once, without counting the attempt.
           return { id: lead.id, status: "queued", nextAttemptAt: new Date(at), attempts: notSpent(lead), errorCode: null, lookUpFirst: false };
         }),
       };

@@ -58,7 +58,7 @@ export function classifyFailure(error: unknown, { sending }: { sending: boolean 
   if (UNUSABLE.has(code)) return { kind: "unusable", code };
   if (code === "amocrm_refused_lead") return { kind: "refused", refused: refusedLeads(appError.detail) };
   // Only a 429 says for certain that amoCRM did not take the batch. After a timeout, a dropped connection or a 5xx
-  // it may have created the leads anyway (§11.6), so they are looked up before any resend.
+  // it may have created the leads anyway (docs/amocrm-contract.md §11.6), so they are looked up before any resend.
   if (sending && code !== "rate_limited") return { kind: "unknown", code };
   return { kind: "transient", code, retryAfterSeconds: appError.retryAfterSeconds };
 }

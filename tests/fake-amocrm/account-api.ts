@@ -1,4 +1,4 @@
-// The Bearer-authenticated side (contract §5, §11; checklist §10.3, §10.4): the host and token rules every
+// The Bearer-authenticated side (docs/amocrm-contract.md §5, §11; checklist §10.3, §10.4): the host and token rules every
 // /api/v4 call shares, GET /api/v4/account, the leads API's entry, and the two subdomain lookups.
 import type { IncomingMessage } from "node:http";
 import { accountHost, topLevelDomain, type FakeConfig } from "./config";
@@ -66,7 +66,7 @@ export function handleAccount(ctx: AmoRequest, host: HostKind): void {
   sendJson(res, 200, accountJson(config, withList), "application/hal+json");
 }
 
-/** Contract §5.1, with the optional `with=` parts the app may ask for; unknown values are ignored. */
+/** docs/amocrm-contract.md §5.1, with the optional `with=` parts the app may ask for; unknown values are ignored. */
 function accountJson(config: FakeConfig, withList: ReadonlySet<string>): Record<string, unknown> {
   const body: Record<string, unknown> = {
     id: config.accountId,

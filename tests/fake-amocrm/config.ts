@@ -25,7 +25,7 @@ export interface FakeConfig {
   autoAllow: boolean;
   /**
    * The consent page for an unknown or missing client_id: "errorPage", a visible 404 page (the default: e2e tests
-   * read it), or "homeRedirect", a 302 to `https://www.{platform}/` as amoCRM does (contract §0, issue #567). There is
+   * read it), or "homeRedirect", a 302 to `https://www.{platform}/` as amoCRM does (docs/amocrm-contract.md §0, issue #567). There is
    * no redirect to a Redirect URI: only a known integration has one (§2.2 documents only `access_denied`).
    */
   unknownClientConsent: "errorPage" | "homeRedirect";
@@ -34,21 +34,21 @@ export interface FakeConfig {
   /**
    * OAuth and API error titles and details in English on Kommo hosts ("Invalid client", "Client authentication
    * failed", "Invalid user name or password"), Russian on amoCRM hosts, by the platform of the intended host.
-   * Off: Russian everywhere, as in every captured body (contract §4; Kommo's English 401 detail: §4.1).
+   * Off: Russian everywhere, as in every captured body (docs/amocrm-contract.md §4; Kommo's English 401 detail: §4.1).
    */
   kommoEnglishErrors: boolean;
-  /** Contract §3.3 leaves this UNCONFIRMED; by default a refresh revokes the old access token. */
+  /** docs/amocrm-contract.md §3.3 leaves this UNCONFIRMED; by default a refresh revokes the old access token. */
   oldAccessTokenValidAfterRefresh: boolean;
   /**
    * Statuses answered with an HTML page instead of problem+json, wherever the fake gives them without a body of
-   * its own (faults included): 401 on /api/v4 becomes amoCRM's login page (contract §4.1, §9.14, OBSERVED edge
+   * its own (faults included): 401 on /api/v4 becomes amoCRM's login page (docs/amocrm-contract.md §4.1, §9.14, OBSERVED edge
    * case); 403 (the rate-limit block) and 502/503/504 become nginx's page (§4, §11.6, OBSERVED). Default [403].
    */
   htmlErrorStatuses: HtmlErrorStatus[];
   /**
    * After each successful refresh, the first N /api/v4 calls with the NEW access token answer 401 (the API's own
    * body); later calls succeed. Not documented amoCRM behaviour: a lever for the app's rule that a 401 right after
-   * a refresh must not start another refresh (contract §4.1 "refresh once, retry once", §9.1). Default 0.
+   * a refresh must not start another refresh (docs/amocrm-contract.md §4.1 "refresh once, retry once", §9.1). Default 0.
    */
   unauthorizedAfterRefresh: number;
   /** Extra delay before every token / account / subdomain-lookup response. */
@@ -56,24 +56,24 @@ export interface FakeConfig {
   /**
    * Refuse a request whose intended host (X-Amocrm-Account-Host) is the wrong kind for its endpoint with a 404
    * problem+json: /api/v4 only on the account host, the consent page only on www, the Bearer subdomain lookup only on
-   * www, the X-Refresh-Token lookup only on the api_domain (contract §0, §5.1; hosts.ts SERVED_ON). Off: the api_domain
+   * www, the X-Refresh-Token lookup only on the api_domain (docs/amocrm-contract.md §0, §5.1; hosts.ts SERVED_ON). Off: the api_domain
    * also serves /api/v4 and every lookup answers on www, api and account hosts. The token endpoint's host rules apply
    * either way.
    */
   strictHosts: boolean;
   /**
    * After a rename, every request to the old subdomain answers this redirect (301 or 302) with Location on the new
-   * host, same path and query, instead of the 404/401 below; 0 = off. UNCONFIRMED (contract §9.4 knows only 404/401
+   * host, same path and query, instead of the 404/401 below; 0 = off. UNCONFIRMED (docs/amocrm-contract.md §9.4 knows only 404/401
    * on refresh; §9.10 found no redirect on the token endpoint); the app treats any 3xx as an error. The lookups keep
    * naming the new subdomain.
    */
   renamedHostRedirect: 0 | 301 | 302;
-  /** What /api/v4/account answers on the old host after a rename (contract §9.4 says 404 or 401). */
+  /** What /api/v4/account answers on the old host after a rename (docs/amocrm-contract.md §9.4 says 404 or 401). */
   renamedHostApiStatus: 401 | 404;
-  /** Meter /api/v4 calls (contract §4.1, §11.7); false switches the limit and the block off. */
+  /** Meter /api/v4 calls (docs/amocrm-contract.md §4.1, §11.7); false switches the limit and the block off. */
   rateLimitEnabled: boolean;
   /**
-   * Token requests share the account's budget (contract §4.1: UNCONFIRMED, "assume it does"; §9.8: "token calls
+   * Token requests share the account's budget (docs/amocrm-contract.md §4.1: UNCONFIRMED, "assume it does"; §9.8: "token calls
    * included"). Off by default: the app spaces its calls at exactly 7 per 1001 ms on its own clock, so the slower
    * first request of a burst (a token POST on a fresh connection) lands the 8th start inside one second here.
    */
@@ -115,7 +115,7 @@ export type UtmFieldCode = (typeof UTM_FIELD_CODES)[number];
 
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/** 64 chars of [A-Za-z0-9], the observed Client Secret format (contract §8). */
+/** 64 chars of [A-Za-z0-9], the observed Client Secret format (docs/amocrm-contract.md §8). */
 export function randomClientSecret(): string {
   let out = "";
   for (let i = 0; i < 64; i++) out += SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)];
@@ -210,12 +210,12 @@ export function accountHost(config: Pick<FakeConfig, "subdomain" | "platform">):
   return `${config.subdomain}.${config.platform}`;
 }
 
-/** The `platform` callback param: 1 is observed on amocrm.ru; 2 for Kommo is a guess (contract §2.1). */
+/** The `platform` callback param: 1 is observed on amocrm.ru; 2 for Kommo is a guess (docs/amocrm-contract.md §2.1). */
 export function platformNumber(platform: Platform): 1 | 2 {
   return platform === "amocrm.ru" ? 1 : 2;
 }
 
-/** JWT `api_domain` claim (contract §0). */
+/** JWT `api_domain` claim (docs/amocrm-contract.md §0). */
 export function apiDomain(platform: Platform): string {
   return platform === "amocrm.ru" ? "api-b.amocrm.ru" : "api-c.kommo.com";
 }

@@ -1,4 +1,4 @@
-// The consent page (contract §1, §2) and the redirects it produces.
+// The consent page (docs/amocrm-contract.md §1, §2) and the redirects it produces.
 import { accountHost, platformNumber, type FakeConfig } from "./config";
 import type { FakeState } from "./state";
 import { newAuthorizationCode } from "./tokens";

@@ -23,7 +23,7 @@ export interface AmoRequest {
 
 /**
  * English on a Kommo host, Russian on an amoCRM one, by the platform of the host the app meant (the configured
- * platform when it named none); always Russian unless `kommoEnglishErrors` is on (contract §0, §4, §4.1).
+ * platform when it named none); always Russian unless `kommoEnglishErrors` is on (docs/amocrm-contract.md §0, §4, §4.1).
  */
 export function errorLanguage(ctx: AmoRequest): Language {
   const config = ctx.state.config;
@@ -45,7 +45,7 @@ export function sendError(ctx: AmoRequest, problem: Problem, page = true): void 
   sendProblem(ctx.res, localized(problem, errorLanguage(ctx)));
 }
 
-/** amoCRM's 404, naming the URL the app meant (contract §4.1). */
+/** amoCRM's 404, naming the URL the app meant (docs/amocrm-contract.md §4.1). */
 export function notFoundHere(ctx: AmoRequest): Problem {
   return notFound(ctx.req.method ?? "GET", `https://${ctx.displayHost}${ctx.url.pathname}`);
 }

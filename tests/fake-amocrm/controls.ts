@@ -70,7 +70,7 @@ const renameSchema = z.strictObject({ subdomain: subdomainSchema });
 const longLivedSchema = z.strictObject({ days: z.number().int().min(1).max(5 * 366).default(30) });
 const issueCodeSchema = z.strictObject({ state: z.string().optional() });
 
-/** hex(HMAC-SHA256(key = client_secret, message = client_id|account_id)), contract §7.1. */
+/** hex(HMAC-SHA256(key = client_secret, message = client_id|account_id)), docs/amocrm-contract.md §7.1. */
 export function disconnectSignature(clientId: string, accountId: number | string, clientSecret: string): string {
   return createHmac("sha256", clientSecret).update(`${clientId}|${accountId}`).digest("hex");
 }
@@ -195,7 +195,7 @@ export class FakeControls {
   }
 
   /**
-   * Emits the "access revoked" hook (contract §7.1). amoCRM revokes the install's tokens
+   * Emits the "access revoked" hook (docs/amocrm-contract.md §7.1). amoCRM revokes the install's tokens
    * regardless of the hook's answer, and before calling it ("the tokens are already revoked").
    */
   async disconnectHook(input: DisconnectHookInput): Promise<DisconnectHookResult> {
@@ -224,7 +224,7 @@ export class FakeControls {
     }
   }
 
-  /** A long-lived token (contract §6): exp at 00:00:00 UTC of today + days, no refresh token. */
+  /** A long-lived token (docs/amocrm-contract.md §6): exp at 00:00:00 UTC of today + days, no refresh token. */
   async longLivedToken(days = 30): Promise<{ token: string; exp: number }> {
     const parsed = longLivedSchema.parse({ days });
     const config = this.state.config;

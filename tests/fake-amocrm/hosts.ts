@@ -22,7 +22,7 @@ export type HostKind =
 
 const KNOWN_BASES = ["amocrm.ru", "kommo.com", "amocrm.com"] as const;
 
-/** The platform a host belongs to; former amocrm.com accounts are Kommo's (contract §0). */
+/** The platform a host belongs to; former amocrm.com accounts are Kommo's (docs/amocrm-contract.md §0). */
 export function hostPlatform(host: string): Platform | undefined {
   if (host === "amocrm.ru" || host.endsWith(".amocrm.ru")) return "amocrm.ru";
   if (/(^|\.)(kommo\.com|amocrm\.com)$/.test(host)) return "kommo.com";
@@ -64,7 +64,7 @@ export function classifyHost(
 export type HostBoundEndpoint = "consent" | "api" | "subdomainByAccess" | "subdomainByRefresh";
 
 /**
- * The one kind of host that serves each endpoint on real amoCRM: the consent page on www (contract §0, §1.1); every
+ * The one kind of host that serves each endpoint on real amoCRM: the consent page on www (docs/amocrm-contract.md §0, §1.1); every
  * /api/v4 call on the account's host, "never www" (§0, CONFIRMED); the Bearer lookup on www and the X-Refresh-Token
  * lookup on the api_domain (§5.1, the hosts the official library calls). That the api_domain serves nothing else,
  * and that the consent page is missing on account hosts, is UNCONFIRMED: the fake then answers a 404 problem+json.

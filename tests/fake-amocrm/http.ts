@@ -20,7 +20,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Token-endpoint params from a JSON or form-urlencoded body (amoCRM accepts both, contract §3.1).
+ * Token-endpoint params from a JSON or form-urlencoded body (amoCRM accepts both, docs/amocrm-contract.md §3.1).
  * Non-string JSON values are ignored, the way a strict OAuth server would treat them as missing.
  */
 export function parseParams(raw: string, contentType: string | undefined): Record<string, string> {
@@ -91,7 +91,7 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** amoCRM's success type for the API (contract §5.1, §11). */
+/** amoCRM's success type for the API (docs/amocrm-contract.md §5.1, §11). */
 export const HAL_JSON = "application/hal+json";
 
 export function halReply(status: number, value: unknown): Reply {
@@ -102,7 +102,7 @@ export function problemReply(problem: Problem): Reply {
   return { status: problem.status, body: JSON.stringify(problem.body), contentType: PROBLEM_JSON };
 }
 
-/** An empty list: 204 with no body and no Content-Type (contract §11.5). */
+/** An empty list: 204 with no body and no Content-Type (docs/amocrm-contract.md §11.5). */
 export function noContent(): Reply {
   return { status: 204, body: "", contentType: "" };
 }

@@ -1,4 +1,4 @@
-// What the fake account holds for the leads API (contract §11): its pipelines and stages, its lead and contact
+// What the fake account holds for the leads API (docs/amocrm-contract.md §11): its pipelines and stages, its lead and contact
 // fields, and every lead, contact, company, tag and note created through the API, kept so tests can read them back.
 import { UTM_FIELD_CODES, type FakeConfig, type UtmFieldCode } from "./config";
 

@@ -1,4 +1,4 @@
-// Strict checks of `leads/complex` and notes bodies (contract §11.1, §11.2, §11.7). Any refusal refuses the whole
+// Strict checks of `leads/complex` and notes bodies (docs/amocrm-contract.md §11.1, §11.2, §11.7). Any refusal refuses the whole
 // batch with the 400 `validation-errors` body of §11.6, so nothing is half-created. Only `NotSupportedChoice` is an
 // observed amoCRM code; the other codes are the fake's own names, with Symfony's messages (amoCRM validates
 // with Symfony). Real amoCRM may ignore unknown keys; the fake refuses them so a typo cannot silently drop data.

@@ -1,4 +1,4 @@
-// The leads API of contract §11: leads/complex, notes, pipelines, lead custom fields and the lead list/search.
+// The leads API of docs/amocrm-contract.md §11: leads/complex, notes, pipelines, lead custom fields and the lead list/search.
 // Handlers return a Reply instead of writing it, so a "process, then fail" fault can do the work and drop the answer.
 import { accountHost, type FakeConfig } from "./config";
 import type { FaultTarget } from "./faults";

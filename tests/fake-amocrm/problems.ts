@@ -1,4 +1,4 @@
-// Error bodies exactly as amoCRM sends them (contract §4 and §4.1). Key order matters to
+// Error bodies exactly as amoCRM sends them (docs/amocrm-contract.md §4 and §4.1). Key order matters to
 // nobody but humans reading captures, so it follows the observed bodies.
 
 export const PROBLEM_JSON = "application/problem+json";
@@ -54,7 +54,7 @@ export type Language = "ru" | "en";
 
 /**
  * English for the Russian titles and details above, for Kommo hosts (`kommoEnglishErrors`). Only the API 401 detail
- * is documented (Kommo's HTTP-codes page, contract §4.1); the OAuth ones are UNCONFIRMED: the Russian texts
+ * is documented (Kommo's HTTP-codes page, docs/amocrm-contract.md §4.1); the OAuth ones are UNCONFIRMED: the Russian texts
  * translated, in league/oauth2-server's wording where it has one ("Client authentication failed").
  */
 const ENGLISH: Readonly<Record<string, string>> = {
@@ -107,7 +107,7 @@ export interface ValidationError {
 }
 
 /**
- * amoCRM's 400 for a body that failed validation (contract §11.6; real bodies in amocrm-api-php #21, #115,
+ * amoCRM's 400 for a body that failed validation (docs/amocrm-contract.md §11.6; real bodies in amocrm-api-php #21, #115,
  * #480, #604): one `validation-errors` entry per refused item, its errors listed with path and detail.
  */
 export function validationFailed(errors: readonly ValidationError[]): Problem {
@@ -150,7 +150,7 @@ export function genericProblem(status: number): Problem {
   return { status, body: { title, type: `https://httpstatus.es/${status}`, status, detail } };
 }
 
-/** nginx's own error page, e.g. a 502/503 while amoCRM's back end is down (contract §11.7: "503 with HTML"). */
+/** nginx's own error page, e.g. a 502/503 while amoCRM's back end is down (docs/amocrm-contract.md §11.7: "503 with HTML"). */
 export function nginxErrorHtml(status: number): string {
   const title = `${status} ${STATUS_TITLES[status] ?? "Error"}`;
   return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`;
@@ -161,7 +161,7 @@ export const NGINX_403_HTML = nginxErrorHtml(403);
 
 /**
  * amoCRM's HTML login page, which an API GET may get instead of the JSON 401 once the granting user is
- * deactivated (contract §4.1, §9.14; issue #391). Its real markup is unknown: only "HTML, not JSON" matters.
+ * deactivated (docs/amocrm-contract.md §4.1, §9.14; issue #391). Its real markup is unknown: only "HTML, not JSON" matters.
  */
 export const LOGIN_PAGE_HTML =
   '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Авторизация</title></head><body><form method="post" action="/oauth2/authorize"><input name="USER_LOGIN"><input type="password" name="USER_HASH"><button type="submit">Войти</button></form></body></html>';

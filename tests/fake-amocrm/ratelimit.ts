@@ -1,4 +1,4 @@
-// amoCRM's request limit (contract §4.1, §9.8, §11.6, §11.7): at most N calls to /api/v4 (and, by default, to the
+// amoCRM's request limit (docs/amocrm-contract.md §4.1, §9.8, §11.6, §11.7): at most N calls to /api/v4 (and, by default, to the
 // token endpoint) per account in any sliding 1-second window; the call over the limit gets 429, and enough 429s in a row of a minute get
 // the account blocked (nginx HTML 403 on every server-to-server request) for a while.
 import type { FakeConfig } from "./config";

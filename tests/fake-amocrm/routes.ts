@@ -1,5 +1,5 @@
 // Routing of the amoCRM-facing endpoints: the consent page here, the token endpoint in token-endpoint.ts, the
-// account API, lookups and leads API in account-api.ts (contract §1–§5, §11, checklist §10); in front of them the
+// account API, lookups and leads API in account-api.ts (docs/amocrm-contract.md §1–§5, §11, checklist §10); in front of them the
 // rate limit and its block (§4.1, §11.7), the injected faults and the configured latency.
 import type { ServerResponse } from "node:http";
 import { handleAccount, handleLeads, handleSubdomainLookup } from "./account-api";
@@ -102,7 +102,7 @@ async function dispatch(
   const host = classifyHost(ctx.accountHost, state.config, state.formerSubdomains);
   const moved = state.config.renamedHostRedirect;
   if (host === "former" && moved !== 0) {
-    // UNCONFIRMED (contract §9.4, §9.10): only a 404/401 on refresh is known for an old subdomain; this is the
+    // UNCONFIRMED (docs/amocrm-contract.md §9.4, §9.10): only a 404/401 on refresh is known for an old subdomain; this is the
     // "account moved" answer a web server could give instead, as former amocrm.com accounts do for kommo.com (§0).
     return redirect(ctx.res, `https://${accountHost(state.config)}${ctx.url.pathname}${ctx.url.search}`, moved);
   }
@@ -175,7 +175,7 @@ function endpointDelay(delays: Partial<Record<FaultTarget, number>>, targets: re
 /**
  * 403 nginx HTML while the account is blocked (every server-to-server request; the consent pages are
  * amoCRM's www site and stay up), else 429 for a metered call over the sliding-window limit: every /api/v4
- * call and, with `rateLimitTokenEndpoint`, every token request (contract §4.1, §9.8).
+ * call and, with `rateLimitTokenEndpoint`, every token request (docs/amocrm-contract.md §4.1, §9.8).
  */
 function answeredByRateLimit(ctx: AmoRequest, route: RouteName | undefined, isApi: boolean, now: number): boolean {
   const { res, state } = ctx;
@@ -238,7 +238,7 @@ function optionalParam(url: URL, name: string): string | undefined {
 
 /**
  * An unknown or missing client_id. amoCRM has no Redirect URI for a client it does not know, and bounces the browser
- * to its home page (contract §0, issue #567: a Kommo client_id on www.amocrm.ru); `unknownClientConsent:
+ * to its home page (docs/amocrm-contract.md §0, issue #567: a Kommo client_id on www.amocrm.ru); `unknownClientConsent:
  * "homeRedirect"` does that, on the platform of the www host the app named. The default shows a visible 404 page,
  * which tells a test far more than a redirect to a site it cannot reach.
  */

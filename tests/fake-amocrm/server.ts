@@ -1,4 +1,4 @@
-// Test-only fake of amoCRM's OAuth, account and leads API (contract §10, §11). One origin serves every
+// Test-only fake of amoCRM's OAuth, account and leads API (docs/amocrm-contract.md §10, §11). One origin serves every
 // amoCRM host; see hosts.ts for how the intended host is recovered.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -225,7 +225,7 @@ export class FakeState {
   }
 
   /**
-   * Rotation rule (contract §3.3): a superseded refresh token stays valid until one of its
+   * Rotation rule (docs/amocrm-contract.md §3.3): a superseded refresh token stays valid until one of its
    * successor's tokens is used. On first use of a grant, its parent's RT dies, and so do
    * sibling branches created by parallel refreshes of the same parent.
    */

@@ -1,4 +1,4 @@
-// POST /oauth2/access_token on the account host (contract §3, §4; checklist §10.2): host rules, both grants,
+// POST /oauth2/access_token on the account host (docs/amocrm-contract.md §3, §4; checklist §10.2): host rules, both grants,
 // client checks, and the rotation of refresh tokens.
 import { type FakeConfig } from "./config";
 import { notFoundHere, sendError, type AmoRequest } from "./context";
@@ -61,7 +61,7 @@ function checkClient(config: FakeConfig, params: Record<string, string>): Proble
   return undefined;
 }
 
-/** Byte-for-byte comparison, trailing slash and query included (contract §9.2). */
+/** Byte-for-byte comparison, trailing slash and query included (docs/amocrm-contract.md §9.2). */
 function checkRedirect(config: FakeConfig, params: Record<string, string>): Problem | undefined {
   return params["redirect_uri"] === config.redirectUri ? undefined : clientAuthFailure(config, HINT_REDIRECT);
 }
@@ -124,7 +124,7 @@ async function issueGrant(ctx: AmoRequest, parent: Grant | null): Promise<Grant>
     accessExpiresAt: exp * 1000,
     refreshToken: newRefreshToken(),
     longLived: false,
-    // A refreshed token that amoCRM has not yet "propagated": its first API calls fail (contract §4.1, §9.1).
+    // A refreshed token that amoCRM has not yet "propagated": its first API calls fail (docs/amocrm-contract.md §4.1, §9.1).
     unauthorizedCalls: parent === null ? 0 : config.unauthorizedAfterRefresh,
   });
 }

@@ -1,5 +1,5 @@
 // Token material: opaque `def50200…` codes / refresh tokens and RS256 access-token JWTs
-// shaped like the real ones (contract §5.2, §8).
+// shaped like the real ones (docs/amocrm-contract.md §5.2, §8).
 import { randomBytes, randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { apiDomain, type Platform } from "./config";

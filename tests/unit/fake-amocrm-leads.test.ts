@@ -1,4 +1,4 @@
-// The fake amoCRM's leads API (contract §11) and its rate limit (§4.1, §11.7), exercised over real HTTP on loopback.
+// The fake amoCRM's leads API (docs/amocrm-contract.md §11) and its rate limit (§4.1, §11.7), exercised over real HTTP on loopback.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeAmo, type FakeAmo, type LeadsSnapshot } from "../fake-amocrm/server";
 
