@@ -1,4 +1,5 @@
 import "server-only";
+import { classifyRefreshFailure } from "@/lib/amocrm/connection-state";
 import { getAccessToken } from "@/lib/amocrm/tokens";
 import { addLeadNotes, COMPLEX_BATCH_LIMIT, createComplexLeads, findLeadByReference, listTrackingFieldCodes } from "@/lib/amocrm/leads-api";
 import {
@@ -28,35 +29,18 @@ import { isLastAttempt } from "./retry-policy";
  * what lib/leads/delivery-outcome decides. Every amoCRM call goes through the one outbound gate and its limiter.
  */
 
-// amoCRM answers that mean "the connection cannot be used now": wait as `held`, spend no attempt.
-const UNUSABLE = new Set([
-  "not_configured",
-  "not_connected",
-  "needs_reauth",
-  "revoked",
-  "token_revoked",
-  "token_not_linked",
-  "token_expired",
-  "client_auth_failed",
-  "invalid_client_id",
-  "invalid_client_secret",
-  "redirect_uri_mismatch",
-  "invalid_account",
-  "send_request_to_account",
-  "account_not_found",
-  "payment_required",
-  "long_lived_token_expired",
-  "encryption_key_mismatch",
-]);
-
-/** How an error from amoCRM (or from getting a token) ends one attempt. */
+/**
+ * How an error from amoCRM (or from getting a token) ends one attempt. The connection's own classification decides
+ * what is passing trouble; whatever else stops a token from being used (not connected, re-authorization needed,
+ * revoked, unpaid, ...) holds the leads without spending attempts.
+ */
 export function classifyFailure(error: unknown, { sending }: { sending: boolean }): AttemptResult {
   const appError = toAppError(error);
   if (!appError) return { kind: "transient", code: "provider_error" };
   const code = appError.code;
   if (code === "account_blocked") return { kind: "blocked", code };
-  if (UNUSABLE.has(code)) return { kind: "unusable", code };
   if (code === "amocrm_refused_lead") return { kind: "refused", refused: refusedLeads(appError.detail) };
+  if (classifyRefreshFailure(code) !== "transient") return { kind: "unusable", code };
   // Only a 429 says for certain that amoCRM did not take the batch. After a timeout, a dropped connection or a 5xx
   // it may have created the leads anyway (docs/amocrm-contract.md §11.6), so they are looked up before any resend.
   if (sending && code !== "rate_limited") return { kind: "unknown", code };
