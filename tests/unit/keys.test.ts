@@ -42,13 +42,21 @@ describe("key rotation", () => {
       actorEmail: "a@example.com",
     });
 
+    // A website lead's personal data is a secret of its own row, and rotates with the rest.
+    const { acceptLead } = await import("@/lib/db/leads");
+    const lead = { name: "Ali Valiyev", phone: "+998901234567", email: null, message: "Salom", source: "form", pageUrl: null, utm: { source: null, medium: null, campaign: null, content: null, term: null } };
+    const leadId = "3f2a9c1e-0000-4000-8000-000000000001";
+    await acceptLead({ id: leadId, apiKeyId: "key", lead, idempotency: null, answer: () => ({ status: 202, body: "{}" }), now: new Date() });
+
     const rotated = await withKeys(keyB, keyA);
-    expect(await rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 3, alreadyCurrent: 0 });
-    expect(await rotated.keys.rotateEncryptionKeys()).toEqual({ values: 3, reencrypted: 0, alreadyCurrent: 3 });
+    expect(await rotated.keys.rotateEncryptionKeys()).toEqual({ values: 4, reencrypted: 4, alreadyCurrent: 0 });
+    expect(await rotated.keys.rotateEncryptionKeys()).toEqual({ values: 4, reencrypted: 0, alreadyCurrent: 4 });
 
     const onlyNew = await withKeys(keyB);
     const row = (await onlyNew.connection.getConnection())!;
     expect(onlyNew.connection.readSecrets(row)).toEqual({ clientSecret: secret, accessToken: "access-token-value", refreshToken: "refresh-token-value" });
+    const leads = await import("@/lib/db/leads");
+    expect(leads.openLeadData((await leads.findLead(leadId))!)).toMatchObject({ name: "Ali Valiyev", phone: "+998901234567", message: "Salom" });
     expect((await onlyNew.status.getConnectionStatus()).state).toBe("connected");
   });
 
