@@ -3,6 +3,7 @@ import path from "node:path";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
 import type { Locale } from "../lib/i18n/locales";
 import { e2e } from "../playwright.config";
+import { ApiKeysPage } from "./pages/api-keys-page";
 import { ConnectPage } from "./pages/connect-page";
 import { ConsentPage } from "./pages/consent-page";
 import { GuidePage } from "./pages/guide-page";
@@ -12,7 +13,7 @@ import { StatusPage } from "./pages/status-page";
 import { TroubleshootingPage } from "./pages/troubleshooting-page";
 
 export { e2e, expect };
-export { ConnectPage, ConsentPage, GuidePage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
+export { ApiKeysPage, ConnectPage, ConsentPage, GuidePage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
 
 /** The page objects, in the English UI and on the main server; tests in another language make their own. */
 interface PageObjects {
@@ -23,6 +24,7 @@ interface PageObjects {
   guidePage: GuidePage;
   troubleshootingPage: TroubleshootingPage;
   consentPage: ConsentPage;
+  apiKeysPage: ApiKeysPage;
 }
 
 /** Every response body and header the browser saw, appended to one file per run for the leak scan. */
@@ -51,6 +53,7 @@ export const test = base.extend<{ page: Page } & PageObjects>({
   guidePage: async ({ page }, use) => use(new GuidePage(page)),
   troubleshootingPage: async ({ page }, use) => use(new TroubleshootingPage(page)),
   consentPage: async ({ page }, use) => use(new ConsentPage(page)),
+  apiKeysPage: async ({ page }, use) => use(new ApiKeysPage(page)),
 });
 
 export function responsesCapturePath(): string {

@@ -15,7 +15,7 @@ export async function GuideProgress({ current, done }: { current: GuideStep; don
       <div aria-hidden="true" className="mt-2 h-2 overflow-hidden rounded-full bg-slate-200">
         <div className="h-full rounded-full bg-emerald-600 transition-[width]" style={{ width: `${percent}%` }} />
       </div>
-      <ol className="mt-3 grid grid-cols-5 gap-1 lg:grid-cols-1 lg:gap-1.5">
+      <ol className="mt-3 grid grid-cols-6 gap-1 lg:grid-cols-1 lg:gap-1.5">
         {GUIDE_STEPS.map((step) => {
           const isCurrent = step === current;
           const isDone = doneSet.has(step);

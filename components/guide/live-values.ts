@@ -7,6 +7,8 @@ export type LiveValues = {
   hookUrl: string;
   appUrl: string;
   appOrigin: string;
+  /** Where the website's server posts its leads: `${APP_URL}/api/v1/leads`. */
+  leadsApiUrl: string;
   /** Host and port of APP_URL, e.g. "localhost:3001". */
   host: string;
 };
@@ -18,6 +20,7 @@ export function getLiveValues(): LiveValues {
     hookUrl: env.disconnectHookUrl,
     appUrl: env.appUrl,
     appOrigin: env.appOrigin,
+    leadsApiUrl: `${env.appUrl}/api/v1/leads`,
     host: new URL(env.appUrl).host,
   };
 }

@@ -4,18 +4,24 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { neighbourSteps, type GuideStep, type StepDoneReason } from "./steps";
 
+const DONE_BY_STATE = {
+  connected: "markDone.doneByConnection",
+  credentials: "markDone.doneByCredentials",
+  apiKey: "markDone.doneByApiKey",
+} as const;
+
 /**
- * "Mark as done" for one step. A step done because of the real state (keys saved, connected) cannot be unticked:
- * the state, not the tick, is what counts.
+ * "Mark as done" for one step. A step done because of the real state (keys saved, connected, a site API key) cannot
+ * be unticked: the state, not the tick, is what counts.
  */
 export async function MarkDoneForm({ step, reason }: { step: GuideStep; reason: StepDoneReason | null }) {
   const t = await getTranslations("guide");
-  if (reason === "connected" || reason === "credentials") {
+  if (reason !== null && reason !== "marked") {
     return (
       // A standing fact of the page, not news: no live-region role.
       <Alert tone="success" role={null} className="flex items-center gap-2 font-medium">
         <DoneIcon />
-        {reason === "connected" ? t("markDone.doneByConnection") : t("markDone.doneByCredentials")}
+        {t(DONE_BY_STATE[reason])}
       </Alert>
     );
   }

@@ -22,6 +22,12 @@ export async function StepFigure({ step }: { step: GuideStep }) {
               hookUrl: live.hookUrl,
               exampleName: t("figure.exampleName", live),
               exampleDescription: t("figure.exampleDescription"),
+              website: {
+                leadsApiUrl: live.leadsApiUrl,
+                keyNameLabel: t("figure.keyNameLabel"),
+                createKey: t("figure.createKey"),
+                siteServer: t("figure.siteServer"),
+              },
             }}
           />
         </div>
@@ -43,7 +49,8 @@ export async function StepFigure({ step }: { step: GuideStep }) {
             </li>
           ))}
         </ol>
-        <p className="mt-3 text-xs text-slate-600">{t("figure.uiNote")}</p>
+        {/* The website step draws this dashboard's own screen, which does not change under the admin's feet. */}
+        {step !== "connect-website" && <p className="mt-3 text-xs text-slate-600">{t("figure.uiNote")}</p>}
       </figcaption>
     </figure>
   );

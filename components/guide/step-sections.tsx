@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
+import { CopyField } from "@/components/ui/copy-button";
 import { getLiveValues } from "./live-values";
 import { Note } from "./note";
-import { CONNECT_HREF, type GuideStep } from "./steps";
+import { API_KEYS_HREF, CONNECT_HREF, type GuideStep } from "./steps";
 import { UiText, splitLines } from "./ui-text";
 
 /** The sections a step page is built from; each is a server component with its own heading. */
@@ -52,7 +53,7 @@ export async function BeforeYouStart() {
   );
 }
 
-type NoteName = "secretOnce" | "exactMatch" | "keepPrivate";
+type NoteName = "secretOnce" | "exactMatch" | "keepPrivate" | "keyOnServer";
 
 export async function ImportantNote({ name }: { name: NoteName }) {
   const t = await getTranslations("guide");
@@ -156,6 +157,34 @@ export async function FinishCallToAction() {
       </p>
       <Link href={CONNECT_HREF} className={`${buttonClass("primary", "lg")} mt-4`}>
         {t("finish.cta")}
+        <span aria-hidden="true">→</span>
+      </Link>
+    </section>
+  );
+}
+
+/** The website step: this server's leads address with a copy button, and the way to the keys and the examples. */
+export async function WebsiteConnection() {
+  const t = await getTranslations("guide");
+  const live = getLiveValues();
+  return (
+    <section
+      aria-labelledby="guide-website"
+      className="rounded-2xl border border-sky-200 bg-gradient-to-br from-sky-50 to-white p-5 shadow-sm sm:p-6"
+    >
+      <h2 id="guide-website" className="text-xl font-semibold text-slate-900">
+        {t("website.title")}
+      </h2>
+      <div className="mt-3">
+        <CopyField value={live.leadsApiUrl} label={t("website.apiUrl")} copyLabel={t("copy")} copiedLabel={t("copied")} />
+      </div>
+      <div className="mt-3 space-y-2 text-sm text-slate-700 [overflow-wrap:anywhere]">
+        {splitLines(t("website.body", live)).map((line) => (
+          <p key={line}>{line}</p>
+        ))}
+      </div>
+      <Link href={API_KEYS_HREF} className={`${buttonClass("primary", "lg")} mt-4`}>
+        {t("website.cta")}
         <span aria-hidden="true">→</span>
       </Link>
     </section>

@@ -3,14 +3,21 @@
  * browser can load it.
  */
 
-/** The five steps in order; each one is a page at /guide/<slug>. */
-export const GUIDE_STEPS = ["sign-in", "open-amomarket", "create-integration", "fill-form", "copy-keys"] as const;
+/**
+ * The six steps in order; each one is a page at /guide/<slug>. The first five set up amoCRM; the last one hands the
+ * website its key and the API's address.
+ */
+export const GUIDE_STEPS = ["sign-in", "open-amomarket", "create-integration", "fill-form", "copy-keys", "connect-website"] as const;
 export type GuideStep = (typeof GUIDE_STEPS)[number];
+
+/** The steps done in amoCRM, which saved credentials or a working connection prove done. */
+export const AMOCRM_STEPS = ["sign-in", "open-amomarket", "create-integration", "fill-form", "copy-keys"] as const satisfies readonly GuideStep[];
 
 export const GUIDE_HREF = "/guide";
 export const CONNECT_HREF = "/connect";
 export const STATUS_HREF = "/status";
 export const TROUBLESHOOTING_HREF = "/guide/troubleshooting";
+export const API_KEYS_HREF = "/settings/api-keys";
 
 /**
  * How many numbered callouts each step's illustration carries; the legend under the picture has one line per
@@ -22,12 +29,15 @@ export const CALLOUT_COUNTS: Record<GuideStep, number> = {
   "create-integration": 3,
   "fill-form": 5,
   "copy-keys": 4,
+  "connect-website": 3,
 };
 
 /** The real setup state, as `getSetupProgress()` reports it. */
 export interface SetupProgressLike {
   credentialsSaved: boolean;
   connected: boolean;
+  /** A site API key that is not revoked exists. */
+  activeApiKey: boolean;
 }
 
 export function isGuideStep(value: unknown): value is GuideStep {
@@ -50,17 +60,27 @@ export function neighbourSteps(step: GuideStep): { previous: GuideStep | null; n
 
 /**
  * Why a step counts as done. The real state wins over the admin's ticks: once the Client ID and Client Secret are
- * saved (or the account is connected) every step of the guide is behind them, whatever was ticked.
+ * saved (or the account is connected) every amoCRM step of the guide is behind them, whatever was ticked; once an
+ * active site API key exists, so is the website step. Each fact proves only its own steps: a connected account says
+ * nothing about the website, and a key says nothing about amoCRM.
  */
-export type StepDoneReason = "connected" | "credentials" | "marked";
+export type StepDoneReason = "connected" | "credentials" | "apiKey" | "marked";
+
+function isAmocrmStep(step: GuideStep): boolean {
+  return (AMOCRM_STEPS as readonly GuideStep[]).includes(step);
+}
 
 export function stepDoneReason(
   step: GuideStep,
   progress: SetupProgressLike,
   markedSteps: Iterable<string>,
 ): StepDoneReason | null {
-  if (progress.connected) return "connected";
-  if (progress.credentialsSaved) return "credentials";
+  if (isAmocrmStep(step)) {
+    if (progress.connected) return "connected";
+    if (progress.credentialsSaved) return "credentials";
+  } else if (progress.activeApiKey) {
+    return "apiKey";
+  }
   return new Set(markedSteps).has(step) ? "marked" : null;
 }
 
@@ -76,7 +96,7 @@ export function firstStepNotDone(progress: SetupProgressLike, markedSteps: Itera
   return GUIDE_STEPS.find((step) => !done.has(step)) ?? null;
 }
 
-/** The admin's landing step: the first one not done, else the last step (it leads on to the connection form). */
+/** The admin's landing step: the first one not done, else the last step (the website's address and keys). */
 export function landingStep(progress: SetupProgressLike, markedSteps: Iterable<string>): GuideStep {
   return firstStepNotDone(progress, markedSteps) ?? GUIDE_STEPS[GUIDE_STEPS.length - 1]!;
 }

@@ -96,11 +96,15 @@ export function troubleshootingHref(topic: TroubleshootingTopic): string {
   return `${TROUBLESHOOTING_HREF}#${topic}`;
 }
 
-/** The setup problem each guide step links to, where the admin is most likely to get stuck. */
-export const RELATED_PROBLEM_OF: Record<GuideStep, SetupProblem> = {
+/**
+ * The problem each guide step links to, where the admin is most likely to get stuck: a setup problem for the amoCRM
+ * steps, the refused key for the website step.
+ */
+export const RELATED_PROBLEM_OF: Record<GuideStep, TroubleshootingTopic> = {
   "sign-in": "no-integrations-section",
   "open-amomarket": "no-integrations-section",
   "create-integration": "no-integrations-section",
   "fill-form": "redirect-uri-error",
   "copy-keys": "secret-not-visible",
+  "connect-website": "invalid_api_key",
 };

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ComponentPropsWithRef } from "react";
 
 const VARIANTS = {
   primary: "bg-sky-700 text-white hover:bg-sky-800",
@@ -27,13 +27,13 @@ export type ButtonSize = keyof typeof SIZES;
 export const buttonClass = (variant: ButtonVariant = "primary", size: ButtonSize = "md") =>
   `inline-flex items-center justify-center rounded-md font-semibold disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${SIZES[size]} ${VARIANTS[variant]}`;
 
-/** `type` defaults to "button": a form is submitted only by a button that says `type="submit"`. */
+/** `type` defaults to "button": a form is submitted only by a button that says `type="submit"`. `ref` passes through. */
 export function Button({
   variant = "primary",
   size = "md",
   type = "button",
   className = "",
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; size?: ButtonSize }) {
+}: ComponentPropsWithRef<"button"> & { variant?: ButtonVariant; size?: ButtonSize }) {
   return <button {...props} type={type} className={`${buttonClass(variant, size)} ${className}`.trimEnd()} />;
 }

@@ -3,7 +3,10 @@
 import { useState } from "react";
 import { Button } from "./button";
 
-/** Copies a public value (a URL, never a secret) and says so for screen readers too. */
+/**
+ * Copies a value already shown on the page and says so for screen readers too: a public value such as a URL, or a
+ * new site API key at the one moment it is shown. Never a stored secret the page does not show.
+ */
 export function CopyButton({ value, label, copiedLabel }: { value: string; label: string; copiedLabel: string }) {
   const [copied, setCopied] = useState(false);
   return (

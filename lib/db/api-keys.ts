@@ -75,3 +75,8 @@ export async function listApiKeys(): Promise<ApiKeySummary[]> {
 export async function revokeApiKey({ id, now = new Date() }: { id: string; now?: Date }): Promise<boolean> {
   return getDb().update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).run().changes === 1;
 }
+
+/** Whether any key can send leads now: the guide's "connect your website" step is done by it. */
+export async function hasActiveApiKey(): Promise<boolean> {
+  return getDb().select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.revokedAt)).limit(1).get() !== undefined;
+}

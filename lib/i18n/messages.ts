@@ -1,3 +1,4 @@
+import enApiKeys from "@/messages/en/apiKeys.json";
 import enAuth from "@/messages/en/auth.json";
 import enCommon from "@/messages/en/common.json";
 import enConnect from "@/messages/en/connect.json";
@@ -6,6 +7,7 @@ import enGuide from "@/messages/en/guide.json";
 import enLeads from "@/messages/en/leads.json";
 import enStatus from "@/messages/en/status.json";
 import enTroubleshooting from "@/messages/en/troubleshooting.json";
+import ruApiKeys from "@/messages/ru/apiKeys.json";
 import ruAuth from "@/messages/ru/auth.json";
 import ruCommon from "@/messages/ru/common.json";
 import ruConnect from "@/messages/ru/connect.json";
@@ -14,6 +16,7 @@ import ruGuide from "@/messages/ru/guide.json";
 import ruLeads from "@/messages/ru/leads.json";
 import ruStatus from "@/messages/ru/status.json";
 import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
+import uzApiKeys from "@/messages/uz/apiKeys.json";
 import uzAuth from "@/messages/uz/auth.json";
 import uzCommon from "@/messages/uz/common.json";
 import uzConnect from "@/messages/uz/connect.json";
@@ -26,6 +29,7 @@ import type { Locale } from "./locales";
 
 const en = {
   common: enCommon,
+  apiKeys: enApiKeys,
   auth: enAuth,
   connect: enConnect,
   status: enStatus,
@@ -43,6 +47,7 @@ const MESSAGES: Record<Locale, Messages> = {
   en,
   ru: {
     common: ruCommon,
+    apiKeys: ruApiKeys,
     auth: ruAuth,
     connect: ruConnect,
     status: ruStatus,
@@ -53,6 +58,7 @@ const MESSAGES: Record<Locale, Messages> = {
   },
   uz: {
     common: uzCommon,
+    apiKeys: uzApiKeys,
     auth: uzAuth,
     connect: uzConnect,
     status: uzStatus,

@@ -9,7 +9,7 @@ import { e2e, expect, fake, responsesCapturePath, test, useEnglish } from "../fi
  */
 test.describe.configure({ mode: "serial" });
 
-const PAGES = ["/login", "/setup?token=nope", "/guide", "/guide/troubleshooting", "/connect", "/status", "/status?connected=1"];
+const PAGES = ["/login", "/setup?token=nope", "/guide", "/guide/troubleshooting", "/connect", "/status", "/status?connected=1", "/settings/api-keys"];
 
 /** A request's answer, appended to the same capture the browser pages go to. */
 async function capture(response: { status(): number; url(): string; headers(): Record<string, string>; text(): Promise<string> }) {

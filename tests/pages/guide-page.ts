@@ -12,6 +12,13 @@ export class GuidePage extends AdminShell {
   readonly redirectUri: Locator;
   readonly hookUrl: Locator;
   readonly finishLink: Locator;
+  /** The website step's box with this server's leads address, and its way to the API keys page. */
+  readonly websiteSection: Locator;
+  readonly apiKeysLink: Locator;
+  /** The website step is done because an active site API key exists. */
+  readonly doneByApiKey: Locator;
+  /** The last step's "Mark as done", there while nothing proves the step done. */
+  readonly markLastDoneButton: Locator;
 
   constructor(page: Page, locale: Locale = "en") {
     super(page, locale);
@@ -20,6 +27,10 @@ export class GuidePage extends AdminShell {
     this.redirectUri = page.getByTestId("guide-redirect-uri");
     this.hookUrl = page.getByTestId("guide-hook-url");
     this.finishLink = page.getByRole("link", { name: this.text.guide.finish.cta, exact: true });
+    this.websiteSection = page.getByRole("region", { name: this.text.guide.website.title, exact: true });
+    this.apiKeysLink = this.websiteSection.getByRole("link", { name: this.text.guide.website.cta });
+    this.doneByApiKey = page.getByText(this.text.guide.markDone.doneByApiKey, { exact: true });
+    this.markLastDoneButton = page.getByRole("button", { name: this.text.guide.markDone.doneLast, exact: true });
   }
 
   async goto(step?: GuideStep) {

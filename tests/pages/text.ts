@@ -1,16 +1,19 @@
 import type { Locale } from "../../lib/i18n/locales";
+import enApiKeys from "../../messages/en/apiKeys.json";
 import enAuth from "../../messages/en/auth.json";
 import enCommon from "../../messages/en/common.json";
 import enConnect from "../../messages/en/connect.json";
 import enGuide from "../../messages/en/guide.json";
 import enStatus from "../../messages/en/status.json";
 import enTroubleshooting from "../../messages/en/troubleshooting.json";
+import ruApiKeys from "../../messages/ru/apiKeys.json";
 import ruAuth from "../../messages/ru/auth.json";
 import ruCommon from "../../messages/ru/common.json";
 import ruConnect from "../../messages/ru/connect.json";
 import ruGuide from "../../messages/ru/guide.json";
 import ruStatus from "../../messages/ru/status.json";
 import ruTroubleshooting from "../../messages/ru/troubleshooting.json";
+import uzApiKeys from "../../messages/uz/apiKeys.json";
 import uzAuth from "../../messages/uz/auth.json";
 import uzCommon from "../../messages/uz/common.json";
 import uzConnect from "../../messages/uz/connect.json";
@@ -24,6 +27,7 @@ import uzTroubleshooting from "../../messages/uz/troubleshooting.json";
  * Typing every language as the English shape makes a key missing in ru or uz a type error here.
  */
 export interface UiText {
+  apiKeys: typeof enApiKeys;
   auth: typeof enAuth;
   common: typeof enCommon;
   connect: typeof enConnect;
@@ -33,9 +37,9 @@ export interface UiText {
 }
 
 const TEXT: Record<Locale, UiText> = {
-  en: { auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, status: enStatus, troubleshooting: enTroubleshooting },
-  ru: { auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, status: ruStatus, troubleshooting: ruTroubleshooting },
-  uz: { auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, status: uzStatus, troubleshooting: uzTroubleshooting },
+  en: { apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, status: enStatus, troubleshooting: enTroubleshooting },
+  ru: { apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, status: ruStatus, troubleshooting: ruTroubleshooting },
+  uz: { apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, status: uzStatus, troubleshooting: uzTroubleshooting },
 };
 
 export function uiText(locale: Locale): UiText {

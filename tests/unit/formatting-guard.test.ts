@@ -56,3 +56,14 @@ describe("formatting goes through next-intl", () => {
     expect(found).toEqual([]);
   });
 });
+
+describe("the API keys page", () => {
+  it("shows each key's created, last-used and revoked times through format.dateTime with the named format moment", () => {
+    const page = fs.readFileSync(path.resolve("app/(admin)/settings/api-keys/page.tsx"), "utf8");
+    expect(page).toContain("getFormatter()");
+    for (const field of ["createdAt", "lastUsedAt", "revokedAt"]) {
+      expect(page, field).toContain(`format.dateTime(key.${field}, "moment")`);
+    }
+    expect(violations(page)).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { deploymentKind } from "@/components/guide/deployment";
 import { StepIllustration } from "@/components/guide/illustrations";
 import { fitText } from "@/components/guide/illustrations/kit";
 import {
+  AMOCRM_STEPS,
   CALLOUT_COUNTS,
   GUIDE_STEPS,
   doneSteps,
@@ -62,19 +63,21 @@ const LIVE = {
   appUrl: "https://admin.example.com",
   appOrigin: "https://admin.example.com",
   host: "admin.example.com",
+  leadsApiUrl: "https://admin.example.com/api/v1/leads",
 };
 
 describe("guide steps", () => {
-  it("has the five steps in order, each at /guide/<slug>", () => {
-    expect(GUIDE_STEPS).toEqual(["sign-in", "open-amomarket", "create-integration", "fill-form", "copy-keys"]);
+  it("has the six steps in order, each at /guide/<slug>", () => {
+    expect(GUIDE_STEPS).toEqual(["sign-in", "open-amomarket", "create-integration", "fill-form", "copy-keys", "connect-website"]);
     expect(GUIDE_STEPS.map(stepHref)).toEqual([
       "/guide/sign-in",
       "/guide/open-amomarket",
       "/guide/create-integration",
       "/guide/fill-form",
       "/guide/copy-keys",
+      "/guide/connect-website",
     ]);
-    expect(GUIDE_STEPS.map(stepNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(GUIDE_STEPS.map(stepNumber)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it("does not take troubleshooting or unknown slugs for steps", () => {
@@ -87,12 +90,13 @@ describe("guide steps", () => {
   it("links each step to its neighbours", () => {
     expect(neighbourSteps("sign-in")).toEqual({ previous: null, next: "open-amomarket" });
     expect(neighbourSteps("fill-form")).toEqual({ previous: "create-integration", next: "copy-keys" });
-    expect(neighbourSteps("copy-keys")).toEqual({ previous: "fill-form", next: null });
+    expect(neighbourSteps("copy-keys")).toEqual({ previous: "fill-form", next: "connect-website" });
+    expect(neighbourSteps("connect-website")).toEqual({ previous: "copy-keys", next: null });
   });
 });
 
 describe("guide progress", () => {
-  const fresh = { credentialsSaved: false, connected: false };
+  const fresh = { credentialsSaved: false, connected: false, activeApiKey: false };
 
   it("starts at the first step and skips the steps the admin ticked, in guide order", () => {
     expect(firstStepNotDone(fresh, [])).toBe("sign-in");
@@ -107,29 +111,43 @@ describe("guide progress", () => {
     expect(doneSteps(fresh, ["old-step", "fill-form"])).toEqual(["fill-form"]);
   });
 
-  it("counts every step done once the credentials are saved or the account is connected", () => {
+  it("counts every amoCRM step done once the credentials are saved or the account is connected, not the website step", () => {
     for (const progress of [
-      { credentialsSaved: true, connected: false },
-      { credentialsSaved: true, connected: true },
-      { credentialsSaved: false, connected: true },
+      { credentialsSaved: true, connected: false, activeApiKey: false },
+      { credentialsSaved: true, connected: true, activeApiKey: false },
+      { credentialsSaved: false, connected: true, activeApiKey: false },
     ]) {
-      expect(doneSteps(progress, [])).toEqual([...GUIDE_STEPS]);
-      expect(firstStepNotDone(progress, [])).toBeNull();
-      expect(landingStep(progress, [])).toBe("copy-keys");
+      expect(doneSteps(progress, [])).toEqual([...AMOCRM_STEPS]);
+      expect(firstStepNotDone(progress, [])).toBe("connect-website");
+      expect(landingStep(progress, [])).toBe("connect-website");
+      expect(doneSteps({ ...progress, activeApiKey: true }, [])).toEqual([...GUIDE_STEPS]);
+      expect(firstStepNotDone({ ...progress, activeApiKey: true }, [])).toBeNull();
+      expect(landingStep({ ...progress, activeApiKey: true }, [])).toBe("connect-website");
     }
+  });
+
+  it("counts the website step done by an active site API key, which proves nothing about amoCRM", () => {
+    const withKey = { ...fresh, activeApiKey: true };
+    expect(doneSteps(withKey, [])).toEqual(["connect-website"]);
+    expect(stepDoneReason("connect-website", withKey, [])).toBe("apiKey");
+    expect(stepDoneReason("connect-website", withKey, ["connect-website"])).toBe("apiKey");
+    expect(stepDoneReason("connect-website", fresh, ["connect-website"])).toBe("marked");
+    expect(stepDoneReason("connect-website", { credentialsSaved: true, connected: true, activeApiKey: false }, [])).toBeNull();
+    expect(stepDoneReason("sign-in", withKey, [])).toBeNull();
+    expect(firstStepNotDone(withKey, [])).toBe("sign-in");
   });
 
   it("lands on the last step when the admin ticked everything", () => {
     expect(firstStepNotDone(fresh, GUIDE_STEPS)).toBeNull();
-    expect(landingStep(fresh, GUIDE_STEPS)).toBe("copy-keys");
+    expect(landingStep(fresh, GUIDE_STEPS)).toBe("connect-website");
     expect(landingStep(fresh, ["sign-in"])).toBe("open-amomarket");
   });
 
   it("says why a step is done, the real state first", () => {
     expect(stepDoneReason("fill-form", fresh, [])).toBeNull();
     expect(stepDoneReason("fill-form", fresh, ["fill-form"])).toBe("marked");
-    expect(stepDoneReason("fill-form", { credentialsSaved: true, connected: false }, ["fill-form"])).toBe("credentials");
-    expect(stepDoneReason("fill-form", { credentialsSaved: true, connected: true }, [])).toBe("connected");
+    expect(stepDoneReason("fill-form", { credentialsSaved: true, connected: false, activeApiKey: false }, ["fill-form"])).toBe("credentials");
+    expect(stepDoneReason("fill-form", { credentialsSaved: true, connected: true, activeApiKey: true }, [])).toBe("connected");
   });
 });
 
@@ -236,8 +254,11 @@ describe("troubleshooting topics", () => {
     expect(html).toMatch(/^<a href="\/guide\/troubleshooting#state_expired"[^>]*>What does this mean\?<\/a>$/);
   });
 
-  it("relates every step to one of the setup problems", () => {
-    for (const step of GUIDE_STEPS) expect(SETUP_PROBLEMS).toContain(RELATED_PROBLEM_OF[step]);
+  it("relates every step to a troubleshooting topic that exists: a setup problem, or the refused key for the website", () => {
+    const topics = new Set<string>([...SETUP_PROBLEMS, ...ALL_ERROR_CODES]);
+    for (const step of GUIDE_STEPS) expect(topics.has(RELATED_PROBLEM_OF[step]), step).toBe(true);
+    for (const step of AMOCRM_STEPS) expect(SETUP_PROBLEMS).toContain(RELATED_PROBLEM_OF[step]);
+    expect(RELATED_PROBLEM_OF["connect-website"]).toBe("invalid_api_key");
   });
 });
 
@@ -247,6 +268,7 @@ describe("illustrations", () => {
     hookUrl: LIVE.hookUrl,
     exampleName: "Website (admin.example.com)",
     exampleDescription: "Connects the website to amoCRM",
+    website: { leadsApiUrl: LIVE.leadsApiUrl, keyNameLabel: "Key name", createKey: "Create key", siteServer: "Website server" },
   };
 
   it.each(GUIDE_STEPS)("%s is a responsive SVG image named by its <title> and described by its <desc>", (step) => {
@@ -301,5 +323,30 @@ describe("deploymentKind", () => {
     ["https://172.32.0.1", "public-https"],
   ])("%s is %s", (url, kind) => {
     expect(deploymentKind(url)).toBe(kind);
+  });
+});
+
+describe("the website step's picture", () => {
+  it("shows this server's leads address and the admin's own words, never a usable key", () => {
+    const html = renderToStaticMarkup(
+      createElement(StepIllustration, {
+        step: "connect-website",
+        title: "t",
+        desc: "d",
+        values: {
+          redirectUri: LIVE.redirectUri,
+          hookUrl: LIVE.hookUrl,
+          exampleName: "Sayt (admin.example.com)",
+          exampleDescription: "x",
+          website: { leadsApiUrl: LIVE.leadsApiUrl, keyNameLabel: "Kalit nomi", createKey: "Kalit yaratish", siteServer: "Sayt serveri" },
+        },
+      }),
+    );
+    expect(html).toContain(">admin.example.com<");
+    expect(html).toContain(">/api/v1/leads<");
+    expect(html).toContain("admin.example.com/settings/api-keys");
+    for (const label of ["Kalit nomi", "Kalit yaratish", "Sayt serveri", "Sayt (admin.example.com)"]) expect(html).toContain(label);
+    // A site key is amc_ and 43 base64url characters; the picture's sample is cut short.
+    expect(html).not.toMatch(/amc_[A-Za-z0-9_-]{43}/);
   });
 });

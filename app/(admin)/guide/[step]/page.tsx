@@ -15,6 +15,7 @@ import {
   KommoNote,
   LongLivedToken,
   StepInstructions,
+  WebsiteConnection,
 } from "@/components/guide/step-sections";
 import {
   CONNECT_HREF,
@@ -105,6 +106,13 @@ export default async function GuideStepPage({ params }: Props) {
               <KeysMapping />
               <ImportantNote name="secretOnce" />
               <ImportantNote name="keepPrivate" />
+            </>
+          )}
+
+          {step === "connect-website" && (
+            <>
+              <WebsiteConnection />
+              <ImportantNote name="keyOnServer" />
             </>
           )}
 
