@@ -1,5 +1,6 @@
-// Measures 3 and 6: GET /api/amocrm/status with an admin session under autocannon load, against GET /api/health on
-// the same running server, and the next-server process's resident memory idle and after that load.
+// Measures 3, 6 and 7: a route under autocannon load (GET /api/amocrm/status with an admin session, POST
+// /api/v1/leads with a site key) against GET /api/health on the same running server, and the next-server process's
+// resident memory idle and after those loads.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { z } from "zod";
@@ -33,15 +34,21 @@ export async function autocannon({
   connections,
   seconds,
   headers = {},
+  method = "GET",
+  body,
 }: {
   url: string;
   connections: number;
   seconds: number;
   headers?: Record<string, string>;
+  method?: "GET" | "POST";
+  /** Sent with every request. */
+  body?: string;
 }): Promise<LoadRun> {
   assertLoopback(url);
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]);
-  const child = spawn(process.execPath, [AUTOCANNON, "-c", String(connections), "-d", String(seconds), "-j", "-n", ...headerArgs, url], {
+  const requestArgs = ["-m", method, ...(body === undefined ? [] : ["-b", body]), ...headerArgs];
+  const child = spawn(process.execPath, [AUTOCANNON, "-c", String(connections), "-d", String(seconds), "-j", "-n", ...requestArgs, url], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -66,18 +73,94 @@ export async function autocannon({
   };
 }
 
-export interface StatusLoadResult {
+export interface LoadFigures {
+  requestsPerSecond: Summary;
+  p99Ms: Summary;
+  p50Ms: Summary;
+}
+
+export interface PairedLoadResult {
   connections: number;
   seconds: number;
-  status: { requestsPerSecond: Summary; p99Ms: Summary; p50Ms: Summary };
-  health: { requestsPerSecond: Summary; p99Ms: Summary; p50Ms: Summary };
+  /** The route under test. */
+  subject: LoadFigures;
+  health: LoadFigures;
+  /** subject / health req/s, per pair. */
   ratio: Summary;
 }
 
 /**
- * Warm-up runs (not counted), then `repetitions` pairs of runs, status and health interleaved and their order
+ * Warm-up runs (not counted), then `repetitions` pairs of runs, `subject` and health interleaved and their order
  * alternating, so slow drift on a shared machine hits both alike. Every answer must be 2xx.
  */
+export async function measureAgainstHealth({
+  name,
+  url,
+  subject,
+  connections,
+  seconds,
+  warmupSeconds,
+  repetitions,
+  checks,
+}: {
+  name: string;
+  url: string;
+  /** One autocannon run of the route under test, `seconds` long. */
+  subject: (seconds: number) => Promise<LoadRun>;
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+  repetitions: number;
+  checks: Checks;
+}): Promise<PairedLoadResult> {
+  const health = (runSeconds: number) => autocannon({ url: `${url}/api/health`, connections, seconds: runSeconds });
+  await subject(warmupSeconds);
+  await health(warmupSeconds);
+
+  const subjectRuns: LoadRun[] = [];
+  const healthRuns: LoadRun[] = [];
+  for (let rep = 0; rep < repetitions; rep++) {
+    if (rep % 2 === 0) {
+      subjectRuns.push(await subject(seconds));
+      healthRuns.push(await health(seconds));
+    } else {
+      healthRuns.push(await health(seconds));
+      subjectRuns.push(await subject(seconds));
+    }
+  }
+  const bad = [...subjectRuns, ...healthRuns].reduce((sum, run) => sum + run.non2xx + run.errors, 0);
+  checks.check(`${name}: every answer is 2xx, no errors or timeouts`, bad === 0, `${bad} bad answers`);
+  const empty = [...subjectRuns, ...healthRuns].some((run) => run.total === 0);
+  checks.check(`${name}: every run completed requests`, !empty);
+
+  const figures = (runs: LoadRun[]): LoadFigures => ({
+    requestsPerSecond: summarize(runs.map((run) => run.requestsPerSecond)),
+    p99Ms: summarize(runs.map((run) => run.p99Ms)),
+    p50Ms: summarize(runs.map((run) => run.p50Ms)),
+  });
+  return {
+    connections,
+    seconds,
+    subject: figures(subjectRuns),
+    health: figures(healthRuns),
+    ratio: summarize(
+      pairedRatios(
+        subjectRuns.map((run) => run.requestsPerSecond),
+        healthRuns.map((run) => run.requestsPerSecond),
+      ),
+    ),
+  };
+}
+
+export interface StatusLoadResult {
+  connections: number;
+  seconds: number;
+  status: LoadFigures;
+  health: LoadFigures;
+  ratio: Summary;
+}
+
+/** GET /api/amocrm/status with the admin's session cookie against GET /api/health. */
 export async function measureStatusLoad({
   url,
   cookie,
@@ -95,44 +178,9 @@ export async function measureStatusLoad({
   repetitions: number;
   checks: Checks;
 }): Promise<StatusLoadResult> {
-  const status = () => autocannon({ url: `${url}/api/amocrm/status`, connections, seconds, headers: { cookie } });
-  const health = () => autocannon({ url: `${url}/api/health`, connections, seconds });
-  await autocannon({ url: `${url}/api/amocrm/status`, connections, seconds: warmupSeconds, headers: { cookie } });
-  await autocannon({ url: `${url}/api/health`, connections, seconds: warmupSeconds });
-
-  const statusRuns: LoadRun[] = [];
-  const healthRuns: LoadRun[] = [];
-  for (let rep = 0; rep < repetitions; rep++) {
-    if (rep % 2 === 0) {
-      statusRuns.push(await status());
-      healthRuns.push(await health());
-    } else {
-      healthRuns.push(await health());
-      statusRuns.push(await status());
-    }
-  }
-  const bad = [...statusRuns, ...healthRuns].reduce((sum, run) => sum + run.non2xx + run.errors, 0);
-  checks.check("status under load: every answer is 2xx, no errors or timeouts", bad === 0, `${bad} bad answers`);
-  const empty = [...statusRuns, ...healthRuns].some((run) => run.total === 0);
-  checks.check("status under load: every run completed requests", !empty);
-
-  const figures = (runs: LoadRun[]) => ({
-    requestsPerSecond: summarize(runs.map((run) => run.requestsPerSecond)),
-    p99Ms: summarize(runs.map((run) => run.p99Ms)),
-    p50Ms: summarize(runs.map((run) => run.p50Ms)),
-  });
-  return {
-    connections,
-    seconds,
-    status: figures(statusRuns),
-    health: figures(healthRuns),
-    ratio: summarize(
-      pairedRatios(
-        statusRuns.map((run) => run.requestsPerSecond),
-        healthRuns.map((run) => run.requestsPerSecond),
-      ),
-    ),
-  };
+  const status = (runSeconds: number) => autocannon({ url: `${url}/api/amocrm/status`, connections, seconds: runSeconds, headers: { cookie } });
+  const { subject, ...rest } = await measureAgainstHealth({ name: "status under load", url, subject: status, connections, seconds, warmupSeconds, repetitions, checks });
+  return { ...rest, status: subject };
 }
 
 /** `samples` readings of VmRSS (MB), `intervalMs` apart. */

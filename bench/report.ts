@@ -2,6 +2,7 @@
 // docs/benchmarks.md. Pure formatting; no measuring here.
 import type { CallbackResult } from "./callback";
 import type { CheckResult } from "./harness";
+import type { DeliveryResult, IntakeLoadResult } from "./leads";
 import type { StatusLoadResult } from "./load";
 import type { PageWeightResult, RouteWeight } from "./page-weight";
 import { BARE_ROUTE, GUIDE_ROUTES } from "./page-weight";
@@ -14,6 +15,8 @@ export interface MemoryResult {
   afterLoadMb: Summary;
   /** after-load median / idle median. */
   ratio: number;
+  /** After the intake load too (measure 7), when it ran: the most load the server takes in the run. */
+  afterIntakeMb: Summary | null;
   /** VmHWM at the end of the run: the most the process ever held. */
   peakMb: number | null;
 }
@@ -25,6 +28,8 @@ export interface Measures {
   pageWeight?: PageWeightResult;
   refresh?: RefreshResult;
   memory?: MemoryResult;
+  intakeLoad?: IntakeLoadResult;
+  delivery?: DeliveryResult;
 }
 
 export interface Target {
@@ -54,6 +59,8 @@ export interface Results {
   next: string;
   build: { built: boolean; reason: string | null; seconds: number | null; buildId: string | null };
   settings: Record<string, number>;
+  /** NODE_OPTIONS given to `next start` (--server-node-options), or null for Node's defaults. */
+  serverNodeOptions: string | null;
   measures: Measures;
   errors: Array<{ measure: string; message: string }>;
   checks: CheckResult[];
@@ -69,6 +76,10 @@ export const TARGETS = {
   statusRatio: 0.5,
   statusP99Ms: 50,
   guideExtraKb: 20,
+  intakeRatio: 0.5,
+  intakeP99Ms: 50,
+  deliveryRatio: 2,
+  memoryAfterLoadMb: 300,
 } as const;
 
 const kB = (bytes: number) => `${formatNumber(bytes / 1000, 1)} kB`;
@@ -79,7 +90,8 @@ function guideWeight(pageWeight: PageWeightResult): RouteWeight | undefined {
 }
 
 export function evaluateTargets(measures: Measures): Target[] {
-  const { callback, tokenHotPath, statusLoad, pageWeight, refresh } = measures;
+  const { callback, tokenHotPath, statusLoad, pageWeight, refresh, intakeLoad, delivery, memory } = measures;
+  const afterIntake = memory?.afterIntakeMb ?? undefined;
   const guide = pageWeight ? guideWeight(pageWeight) : undefined;
   const guideExtra = guide && pageWeight ? guide.gzipBytes - pageWeight.bare.gzipBytes : undefined;
   return [
@@ -123,6 +135,30 @@ export function evaluateTargets(measures: Measures): Target[] {
         ? `${refresh.inProcess.refreshesPerBurst.join(",")} / ${refresh.twoProcesses.refreshesPerBurst.join(",")}`
         : "not measured",
     },
+    {
+      id: "intake-throughput",
+      description: `lead intake ≥ ${TARGETS.intakeRatio}× health req/s`,
+      met: intakeLoad ? intakeLoad.ratio.median >= TARGETS.intakeRatio : null,
+      value: intakeLoad ? `${intakeLoad.ratio.median.toFixed(2)}×` : "not measured",
+    },
+    {
+      id: "intake-p99",
+      description: `lead intake p99 < ${TARGETS.intakeP99Ms} ms`,
+      met: intakeLoad ? intakeLoad.subject.p99Ms.median < TARGETS.intakeP99Ms : null,
+      value: intakeLoad ? `${formatNumber(intakeLoad.subject.p99Ms.median)} ms` : "not measured",
+    },
+    {
+      id: "delivery-time",
+      description: `1,000 leads delivered in ≤ ${TARGETS.deliveryRatio}× the 7-per-second floor`,
+      met: delivery ? delivery.ratio <= TARGETS.deliveryRatio : null,
+      value: delivery ? `${delivery.ratio.toFixed(2)}×` : "not measured",
+    },
+    {
+      id: "memory-after-load",
+      description: `next-server RSS after the loads ≤ ${TARGETS.memoryAfterLoadMb} MB`,
+      met: afterIntake ? afterIntake.median <= TARGETS.memoryAfterLoadMb : null,
+      value: afterIntake ? `${formatNumber(afterIntake.median, 0)} MB` : "not measured",
+    },
   ];
 }
 
@@ -130,7 +166,7 @@ const verdict = (target: Target | undefined) => (target?.met === true ? "met" : 
 
 /** One line per measure, then the targets line. */
 export function summaryLines(results: Results): string[] {
-  const { callback, tokenHotPath, statusLoad, pageWeight, refresh, memory } = results.measures;
+  const { callback, tokenHotPath, statusLoad, pageWeight, refresh, memory, intakeLoad, delivery } = results.measures;
   const target = (id: string) => results.targets.find((candidate) => candidate.id === id);
   const lines: string[] = [];
 
@@ -183,11 +219,29 @@ export function summaryLines(results: Results): string[] {
 
   if (memory) {
     const peak = memory.peakMb === null ? "" : `, peak ${formatNumber(memory.peakMb, 0)} MB`;
+    const intake = memory.afterIntakeMb ? `, after the intake load ${formatSummary(memory.afterIntakeMb, "MB", 0)}` : "";
     lines.push(
-      `memory (next-server RSS): idle ${formatSummary(memory.idleMb, "MB", 0)}, after load ${formatSummary(memory.afterLoadMb, "MB", 0)} ` +
-        `= ${memory.ratio.toFixed(2)}×${peak} · no target`,
+      `memory (next-server RSS): idle ${formatSummary(memory.idleMb, "MB", 0)}, after the status load ${formatSummary(memory.afterLoadMb, "MB", 0)} ` +
+        `= ${memory.ratio.toFixed(2)}×${intake}${peak} · target ≤ ${TARGETS.memoryAfterLoadMb} MB: ${verdict(target("memory-after-load"))}`,
     );
   } else lines.push("memory: not measured");
+
+  if (intakeLoad) {
+    lines.push(
+      `lead intake under load: ${formatSummary(intakeLoad.subject.requestsPerSecond, "req/s")} vs health ` +
+        `${formatSummary(intakeLoad.health.requestsPerSecond, "req/s")} = ${formatRatio(intakeLoad.ratio)}, ` +
+        `p99 ${formatSummary(intakeLoad.subject.p99Ms, "ms")} · target ≥ ${TARGETS.intakeRatio}×: ${verdict(target("intake-throughput"))}, ` +
+        `p99 < ${TARGETS.intakeP99Ms} ms: ${verdict(target("intake-p99"))}`,
+    );
+  } else lines.push("lead intake under load: not measured");
+
+  if (delivery) {
+    lines.push(
+      `lead delivery: ${delivery.leads} leads in ${formatNumber(delivery.seconds)} s vs floor ${formatNumber(delivery.floorSeconds)} s ` +
+        `(${delivery.callsNeeded} calls at 7/s) = ${delivery.ratio.toFixed(2)}×; fake saw ${delivery.calls.total} calls, ` +
+        `${delivery.calls.rateLimited} × 429 · target ≤ ${TARGETS.deliveryRatio}×: ${verdict(target("delivery-time"))}`,
+    );
+  } else lines.push("lead delivery: not measured");
 
   lines.push(`targets met: ${results.targetsMet}/${results.targetsTotal}`);
   return lines;
@@ -195,7 +249,7 @@ export function summaryLines(results: Results): string[] {
 
 /** The table docs/benchmarks.md shows: one row per figure, median (min–max) everywhere. */
 export function markdownTable(results: Results): string {
-  const { callback, tokenHotPath, statusLoad, pageWeight, refresh, memory } = results.measures;
+  const { callback, tokenHotPath, statusLoad, pageWeight, refresh, memory, intakeLoad, delivery } = results.measures;
   const target = (id: string) => results.targets.find((candidate) => candidate.id === id);
   const rows: string[][] = [];
   const dash = "—";
@@ -267,12 +321,33 @@ export function markdownTable(results: Results): string {
   }
   if (memory) {
     const peak = memory.peakMb === null ? "" : `; peak ${formatNumber(memory.peakMb, 0)} MB`;
+    const intake = memory.afterIntakeMb ? `; after the intake load too ${formatSummary(memory.afterIntakeMb, "MB", 0)}` : "";
     rows.push([
       "next-server resident memory (VmRSS)",
-      `after the load ${formatSummary(memory.afterLoadMb, "MB", 0)} = ${memory.ratio.toFixed(2)}×${peak}`,
+      `after the status load ${formatSummary(memory.afterLoadMb, "MB", 0)} = ${memory.ratio.toFixed(2)}×${intake}${peak}`,
       `idle after start ${formatSummary(memory.idleMb, "MB", 0)}`,
-      "information",
-      dash,
+      `≤ ${TARGETS.memoryAfterLoadMb} MB after the loads`,
+      verdict(target("memory-after-load")),
+    ]);
+  }
+  if (intakeLoad) {
+    rows.push([
+      `\`POST /api/v1/leads\`, site key, ${intakeLoad.connections} connections × ${intakeLoad.seconds} s`,
+      `${formatSummary(intakeLoad.subject.requestsPerSecond, "req/s")} = **${formatRatio(intakeLoad.ratio)}**; p99 ${formatSummary(intakeLoad.subject.p99Ms, "ms")}`,
+      `\`GET /api/health\` ${formatSummary(intakeLoad.health.requestsPerSecond, "req/s")}; p99 ${formatSummary(intakeLoad.health.p99Ms, "ms")}`,
+      `≥ ${TARGETS.intakeRatio}×; p99 < ${TARGETS.intakeP99Ms} ms`,
+      `${verdict(target("intake-throughput"))}; ${verdict(target("intake-p99"))}`,
+    ]);
+  }
+  if (delivery) {
+    const { calls } = delivery;
+    rows.push([
+      `Delivery of ${formatNumber(delivery.leads, 0)} queued leads (with messages) to the fake amoCRM, first claim to last \`sent\``,
+      `${formatNumber(delivery.seconds)} s = **${delivery.ratio.toFixed(2)}×**; ${calls.total} calls (${calls.leadsComplex} complex, ${calls.leadsNotes} notes, ` +
+        `${calls.customFields} UTM fields, ${calls.token} token), ${calls.rateLimited} × 429`,
+      `floor: ${delivery.callsNeeded} calls at 7 per second = ${formatNumber(delivery.floorSeconds)} s`,
+      `≤ ${TARGETS.deliveryRatio}×; no 429`,
+      verdict(target("delivery-time")),
     ]);
   }
 

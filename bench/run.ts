@@ -1,9 +1,10 @@
 // npm run bench: speed, weight and memory of amoCRM Connect as ratios against baselines measured in the same run,
 // against a production build and the fake amoCRM, on 127.0.0.1 only. Writes bench/results.json, prints one line per
-// measure and "targets met: n/6". Exits non-zero when a correctness check fails (more than one refresh, a non-2xx
-// answer under load, a callback that does not connect) or a measure cannot run; never because something is slow.
+// measure and "targets met: n/10". Exits non-zero when a correctness check fails (more than one refresh, a non-2xx
+// answer under load, a callback that does not connect, a 429 from the fake or a lead lost or doubled in delivery) or
+// a measure cannot run; never because something is slow.
 //
-//   tsx --conditions=react-server bench/run.ts [--rebuild] [--load-seconds N] [--markdown]
+//   tsx --conditions=react-server bench/run.ts [--rebuild] [--load-seconds N] [--markdown] [--server-node-options FLAGS]
 //
 // No top-level await: package.json has no "type": "module", so tsx may load this as CommonJS.
 import fs from "node:fs";
@@ -22,12 +23,15 @@ interface Options {
   rebuild: boolean;
   loadSeconds: number;
   markdown: boolean;
+  /** NODE_OPTIONS for `next start` only, e.g. "--max-old-space-size=128", to compare a deployment setting. */
+  serverNodeOptions: string | null;
 }
 
-const USAGE = "usage: tsx --conditions=react-server bench/run.ts [--rebuild] [--load-seconds N (1-60, default 10)] [--markdown]";
+const USAGE =
+  "usage: tsx --conditions=react-server bench/run.ts [--rebuild] [--load-seconds N (1-60, default 10)] [--markdown] [--server-node-options FLAGS]";
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { rebuild: false, loadSeconds: 10, markdown: false };
+  const options: Options = { rebuild: false, loadSeconds: 10, markdown: false, serverNodeOptions: null };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--rebuild") options.rebuild = true;
@@ -36,6 +40,10 @@ function parseOptions(args: string[]): Options {
       const seconds = Number(args[++i]);
       if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) throw new BenchError(USAGE);
       options.loadSeconds = seconds;
+    } else if (arg === "--server-node-options") {
+      const flags = args[++i];
+      if (flags === undefined || !/^(--[a-z0-9-]+(=[A-Za-z0-9._-]+)?\s*)+$/.test(flags.trim())) throw new BenchError(USAGE);
+      options.serverNodeOptions = flags.trim();
     } else throw new BenchError(`unknown argument ${arg}\n${USAGE}`);
   }
   return options;
@@ -51,7 +59,11 @@ const SETTINGS = {
   loadConnections: 10,
   loadWarmupSeconds: 3,
   memorySamples: 5,
+  deliveryLeads: 1000,
 } as const;
+
+// The bench server's per-key intake limit: far above what the load can send, so the load never meets a 429.
+const LEADS_RATE_PER_MINUTE = "100000";
 
 const loadAverage = () => os.loadavg().map((load) => Number(load.toFixed(2)));
 
@@ -142,7 +154,12 @@ async function main(options: Options): Promise<number> {
     measureRefresh({ env, concurrency: SETTINGS.refreshConcurrency, repetitions: SETTINGS.repetitions, checks }),
   );
 
-  // 3. next start on the same database: the connection made above is what /api/amocrm/status reports.
+  // 3. next start on the same database: the connection made above is what /api/amocrm/status reports. The bench
+  // holds the lead worker's lease first, so the server's worker delivers nothing until the delivery measure.
+  const leadsBench = await import("./leads");
+  const workerLease = await attempt("lead worker lease", () => leadsBench.holdDeliveryWorker());
+  const intakeKey = await attempt("site key", () => leadsBench.createSiteKey("bench intake load"));
+  const deliveryKey = await attempt("site key", () => leadsBench.createSiteKey("bench delivery"));
   console.log("bench: next start …");
   const server = await attempt("next start", async () => {
     // On a shared checkout someone else's `next build` may have replaced .next meanwhile: wait for it and rebuild.
@@ -150,14 +167,16 @@ async function main(options: Options): Promise<number> {
       console.log("bench: .next/BUILD_ID disappeared during the run; building again …");
       await build(path.join(runDir, "build-again.log"));
     }
-    return startServer({ port: env.appPort, env: env.vars, logFile: env.serverLog });
+    const nodeOptions: Record<string, string> = options.serverNodeOptions ? { NODE_OPTIONS: options.serverNodeOptions } : {};
+    return startServer({ port: env.appPort, env: { ...env.vars, LEADS_RATE_PER_MINUTE, ...nodeOptions }, logFile: env.serverLog });
   });
   if (server) {
     await sleep(2000);
     const idleMb = await attempt("memory (idle)", () => sampleRss(server.pid, SETTINGS.memorySamples, 200));
+    let statusOk: boolean | undefined;
     const cookie = await attempt("sign-in", () => signIn({ url: server.url, email: ADMIN_EMAIL, password: env.adminPassword }));
     if (cookie) {
-      const statusOk = await attempt("status check", async () => {
+      statusOk = await attempt("status check", async () => {
         const response = await fetch(`${server.url}/api/amocrm/status`, { headers: { cookie }, signal: AbortSignal.timeout(10_000) });
         const body = (await response.json()) as { state?: unknown };
         const connected = response.status === 200 && body.state === "connected";
@@ -189,8 +208,41 @@ async function main(options: Options): Promise<number> {
     const afterLoadMb = measures.statusLoad
       ? await attempt("memory (after load)", () => sampleRss(server.pid, SETTINGS.memorySamples, 200))
       : undefined;
+
+    let afterIntakeMb;
+    if (intakeKey) {
+      const minutes = ((SETTINGS.repetitions * 2 * options.loadSeconds + 2 * SETTINGS.loadWarmupSeconds) / 60).toFixed(1);
+      console.log(`bench: intake load, ${SETTINGS.repetitions} × (POST /api/v1/leads, health) × ${options.loadSeconds} s (~${minutes} min) …`);
+      measures.intakeLoad = await attempt("intake under load", () =>
+        leadsBench.measureIntakeLoad({
+          url: server.url,
+          siteKey: intakeKey,
+          connections: SETTINGS.loadConnections,
+          seconds: options.loadSeconds,
+          warmupSeconds: SETTINGS.loadWarmupSeconds,
+          repetitions: SETTINGS.repetitions,
+          checks,
+        }),
+      );
+      if (measures.intakeLoad) afterIntakeMb = await attempt("memory (after intake load)", () => sampleRss(server.pid, SETTINGS.memorySamples, 200));
+      leadsBench.discardLeadsOfKey(intakeKey.id);
+    }
     if (idleMb && afterLoadMb) {
-      measures.memory = { idleMb, afterLoadMb, ratio: afterLoadMb.median / idleMb.median, peakMb: peakRssMb(server.pid) };
+      measures.memory = {
+        idleMb,
+        afterLoadMb,
+        ratio: afterLoadMb.median / idleMb.median,
+        afterIntakeMb: afterIntakeMb ?? null,
+        peakMb: peakRssMb(server.pid),
+      };
+    }
+
+    // Delivery needs the connection the status check proved.
+    if (deliveryKey && workerLease && statusOk) {
+      console.log(`bench: delivery of ${SETTINGS.deliveryLeads} leads to the fake amoCRM at 7 requests per second …`);
+      measures.delivery = await attempt("lead delivery", () =>
+        leadsBench.measureDelivery({ url: server.url, fake: env.fake, siteKey: deliveryKey, lease: workerLease, count: SETTINGS.deliveryLeads, checks }),
+      );
     }
     await server.stop();
   }
@@ -207,6 +259,7 @@ async function main(options: Options): Promise<number> {
     next: readVersion(path.join(ROOT, "node_modules/next/package.json")),
     build: { built: reason !== null, reason, seconds: buildSeconds === null ? null : Math.round(buildSeconds), buildId: readBuildId() },
     settings: { ...SETTINGS, loadSeconds: options.loadSeconds },
+    serverNodeOptions: options.serverNodeOptions,
     measures,
     errors,
     checks: checks.results,
@@ -222,7 +275,8 @@ async function main(options: Options): Promise<number> {
   const load = (values: number[]) => values.join(" ");
   console.log(
     `\nbench: ${machineAtStart.cpuModel} × ${machineAtStart.cores}, node ${process.version}, ${results.durationSeconds} s, ` +
-      `load average ${load(results.machine.loadAverageAtStart)} → ${load(results.machine.loadAverageAtEnd)}; results in bench/results.json`,
+      `load average ${load(results.machine.loadAverageAtStart)} → ${load(results.machine.loadAverageAtEnd)}` +
+      `${options.serverNodeOptions ? `, next start with NODE_OPTIONS=${options.serverNodeOptions}` : ""}; results in bench/results.json`,
   );
   if (!results.ok) {
     const problems = [...errors.map((error) => `${error.measure}: ${error.message.split("\n")[0]}`), ...checks.failed.map((check) => check.name)];

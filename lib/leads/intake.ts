@@ -5,6 +5,7 @@ import { acceptLead, type StoredAnswer } from "@/lib/db/leads";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseLeadInput, type LeadFieldError } from "./input";
+import { admitToWindow } from "./rate-window";
 import { notifyLeadQueued } from "./wake";
 
 /**
@@ -121,13 +122,11 @@ const WINDOW_MS = 60_000;
 
 function checkRate(apiKeyId: string, now: Date): void {
   recent.amocrmLeadRate ??= new Map();
-  const at = now.getTime();
-  const calls = (recent.amocrmLeadRate.get(apiKeyId) ?? []).filter((start) => at - start < WINDOW_MS);
-  if (calls.length >= getEnv().leadsRatePerMinute) {
-    recent.amocrmLeadRate.set(apiKeyId, calls);
-    const retryAfterSeconds = Math.max(1, Math.ceil(((calls[0] ?? at) + WINDOW_MS - at) / 1000));
-    throw new AppError("throttled", {}, { retryAfterSeconds });
+  let starts = recent.amocrmLeadRate.get(apiKeyId);
+  if (!starts) {
+    starts = [];
+    recent.amocrmLeadRate.set(apiKeyId, starts);
   }
-  calls.push(at);
-  recent.amocrmLeadRate.set(apiKeyId, calls);
+  const answer = admitToWindow(starts, { at: now.getTime(), limit: getEnv().leadsRatePerMinute, windowMs: WINDOW_MS });
+  if (!answer.ok) throw new AppError("throttled", {}, { retryAfterSeconds: answer.retryAfterSeconds });
 }
