@@ -1,23 +1,35 @@
 /**
- * Calendar days in the dashboard's time zone (APP_TIME_ZONE), for the lead chart and the CSV's times. A zone's offset
- * is read once for a window: over 30 days that is exact for zones without daylight saving time (Asia/Tashkent and the
- * region's others); elsewhere, days before a clock change are cut an hour off. Pure: safe for the browser.
+ * Calendar days in the dashboard's time zone (APP_TIME_ZONE), for the lead chart and the CSV's times. The chart reads
+ * the zone's offset once for its window: exact for zones without daylight saving time (Asia/Tashkent and the region's
+ * others); elsewhere, days before a clock change within the window are cut an hour off. Pure: safe for the browser.
  */
 
 const DAY_MS = 86_400_000;
 
+// Building a formatter costs far more than using one, and the CSV export asks once per lead.
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Minutes the zone is ahead of UTC at `at` (Asia/Tashkent: 300). */
 export function timeZoneOffsetMinutes(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
+  const parts = wallClockFormat(timeZone).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
   const whole = Math.floor(at.getTime() / 1000) * 1000;
