@@ -38,7 +38,7 @@ export async function LeadTable({ entries, caption, filter }: { entries: LeadLog
         <tbody className="divide-y divide-slate-100">
           {entries.map((lead) => (
             <tr key={lead.id}>
-              <td className={`${cell} whitespace-nowrap`}>
+              <td className={`${cell} min-w-28`}>
                 <time dateTime={lead.createdAt.toISOString()}>{format.dateTime(lead.createdAt, "moment")}</time>
               </td>
               <td className={cell}>
@@ -63,12 +63,13 @@ export async function LeadTable({ entries, caption, filter }: { entries: LeadLog
               </td>
               <td className={`${cell} break-words`}>{lead.source ?? muted(t("noSource"))}</td>
               <td className={`${cell} text-right tabular-nums`}>{format.number(lead.attempts, "integer")}</td>
-              <td className={`${cell} min-w-56`}>
+              <td className={cell}>
+                {/* The width is the error's own, so a page without errors does not reserve a wide empty column. */}
                 {lead.error && (
-                  <>
+                  <div className="min-w-56">
                     <p className="text-slate-900">{lead.error.message}</p>
                     {lead.error.amocrmReason && <p className="mt-1 text-red-800">{t("amocrmReason", { reason: lead.error.amocrmReason })}</p>}
-                  </>
+                  </div>
                 )}
               </td>
               <td className={`${cell} whitespace-nowrap`}>
