@@ -288,18 +288,33 @@ export interface LeadPageCursor {
  * One page of leads, newest first, optionally of one status. Keyset paging on (created_at, id): the next page starts
  * after the last row seen, so page 2,000 costs what page 1 does.
  */
-export async function listLeadsPage({ status, after, limit }: { status?: LeadStatus; after?: LeadPageCursor; limit: number }): Promise<Lead[]> {
+export async function listLeadsPage(page: LeadsPageQuery): Promise<Lead[]> {
+  return leadsPageQuery(page).all();
+}
+
+export interface LeadsPageQuery {
+  status?: LeadStatus;
+  after?: LeadPageCursor;
+  limit: number;
+}
+
+/**
+ * The query of listLeadsPage, unexecuted, so a test can read its plan. The cursor is one row-value comparison
+ * `(created_at, id) < (?, ?)`, a range on the (created_at, id) and (status, created_at, id) indexes. The equivalent
+ * `created_at < ? OR (created_at = ? AND id < ?)` let SQLite choose a MULTI-INDEX OR with a temporary B-tree that
+ * sorts every older row, or a walk over every newer one, depending on its statistics.
+ */
+export function leadsPageQuery({ status, after, limit }: LeadsPageQuery) {
   const conditions = [
     status ? eq(leads.status, status) : undefined,
-    after ? or(lt(leads.createdAt, after.createdAt), and(eq(leads.createdAt, after.createdAt), lt(leads.id, after.id))) : undefined,
+    after ? sql`(${leads.createdAt}, ${leads.id}) < (${sql.param(after.createdAt, leads.createdAt)}, ${after.id})` : undefined,
   ];
   return getDb()
     .select()
     .from(leads)
     .where(and(...conditions))
     .orderBy(desc(leads.createdAt), desc(leads.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 export async function countLeadsByStatus(): Promise<Record<LeadStatus, number>> {

@@ -3,18 +3,30 @@ import { getTranslations } from "next-intl/server";
 import { getEnv } from "@/lib/env";
 import { isErrorCode, type ErrorCode } from "@/lib/error-codes";
 
+export type ErrorDescriber = (code: string, detail?: Record<string, string | number>) => string;
+
+/**
+ * describeError's translation, loaded once for the request: for lists and downloads that describe an error per row
+ * (and for a streamed body, which runs after the request's scope has ended).
+ */
+export async function getErrorDescriber(): Promise<ErrorDescriber> {
+  const t = await getTranslations("errors");
+  const env = getEnv();
+  return (code, detail = {}) => {
+    const known: ErrorCode = isErrorCode(code) ? code : "provider_error";
+    return t(known, {
+      redirectUri: env.redirectUri,
+      hookUrl: env.disconnectHookUrl,
+      appOrigin: env.appOrigin,
+      host: String(detail.host ?? ""),
+      expected: String(detail.expected ?? ""),
+      seconds: Number(detail.retryAfterSeconds ?? detail.seconds ?? 0),
+      status: String(detail.status ?? ""),
+    });
+  };
+}
+
 /** The admin-facing explanation of an error code, in the request's language, with live values filled in. */
 export async function describeError(code: string, detail: Record<string, string | number> = {}): Promise<string> {
-  const t = await getTranslations("errors");
-  const known: ErrorCode = isErrorCode(code) ? code : "provider_error";
-  const env = getEnv();
-  return t(known, {
-    redirectUri: env.redirectUri,
-    hookUrl: env.disconnectHookUrl,
-    appOrigin: env.appOrigin,
-    host: String(detail.host ?? ""),
-    expected: String(detail.expected ?? ""),
-    seconds: Number(detail.retryAfterSeconds ?? detail.seconds ?? 0),
-    status: String(detail.status ?? ""),
-  });
+  return (await getErrorDescriber())(code, detail);
 }

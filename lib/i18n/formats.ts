@@ -10,6 +10,10 @@ export const FORMATS = {
     moment: { dateStyle: "medium", timeStyle: "short" },
     /** A logged event, to the second: "11/27/26, 2:00:00 PM". */
     logged: { dateStyle: "short", timeStyle: "medium" },
+    /** A calendar day: "Dec 2, 2026". */
+    day: { dateStyle: "medium" },
+    /** A day on a chart's axis: "Dec 2". */
+    dayShort: { month: "short", day: "numeric" },
   },
   number: {
     /** A whole count such as milliseconds of latency. */

@@ -5,6 +5,7 @@ import enConnect from "@/messages/en/connect.json";
 import enErrors from "@/messages/en/errors.json";
 import enGuide from "@/messages/en/guide.json";
 import enLeads from "@/messages/en/leads.json";
+import enLeadsPage from "@/messages/en/leadsPage.json";
 import enStatus from "@/messages/en/status.json";
 import enTroubleshooting from "@/messages/en/troubleshooting.json";
 import ruApiKeys from "@/messages/ru/apiKeys.json";
@@ -14,6 +15,7 @@ import ruConnect from "@/messages/ru/connect.json";
 import ruErrors from "@/messages/ru/errors.json";
 import ruGuide from "@/messages/ru/guide.json";
 import ruLeads from "@/messages/ru/leads.json";
+import ruLeadsPage from "@/messages/ru/leadsPage.json";
 import ruStatus from "@/messages/ru/status.json";
 import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
 import uzApiKeys from "@/messages/uz/apiKeys.json";
@@ -23,6 +25,7 @@ import uzConnect from "@/messages/uz/connect.json";
 import uzErrors from "@/messages/uz/errors.json";
 import uzGuide from "@/messages/uz/guide.json";
 import uzLeads from "@/messages/uz/leads.json";
+import uzLeadsPage from "@/messages/uz/leadsPage.json";
 import uzStatus from "@/messages/uz/status.json";
 import uzTroubleshooting from "@/messages/uz/troubleshooting.json";
 import type { Locale } from "./locales";
@@ -36,6 +39,7 @@ const en = {
   errors: enErrors,
   guide: enGuide,
   leads: enLeads,
+  leadsPage: enLeadsPage,
   troubleshooting: enTroubleshooting,
 };
 
@@ -54,6 +58,7 @@ const MESSAGES: Record<Locale, Messages> = {
     errors: ruErrors,
     guide: ruGuide,
     leads: ruLeads,
+    leadsPage: ruLeadsPage,
     troubleshooting: ruTroubleshooting,
   },
   uz: {
@@ -65,6 +70,7 @@ const MESSAGES: Record<Locale, Messages> = {
     errors: uzErrors,
     guide: uzGuide,
     leads: uzLeads,
+    leadsPage: uzLeadsPage,
     troubleshooting: uzTroubleshooting,
   },
 };

@@ -4,6 +4,7 @@ import enAuth from "../../messages/en/auth.json";
 import enCommon from "../../messages/en/common.json";
 import enConnect from "../../messages/en/connect.json";
 import enGuide from "../../messages/en/guide.json";
+import enLeadsPage from "../../messages/en/leadsPage.json";
 import enStatus from "../../messages/en/status.json";
 import enTroubleshooting from "../../messages/en/troubleshooting.json";
 import ruApiKeys from "../../messages/ru/apiKeys.json";
@@ -11,6 +12,7 @@ import ruAuth from "../../messages/ru/auth.json";
 import ruCommon from "../../messages/ru/common.json";
 import ruConnect from "../../messages/ru/connect.json";
 import ruGuide from "../../messages/ru/guide.json";
+import ruLeadsPage from "../../messages/ru/leadsPage.json";
 import ruStatus from "../../messages/ru/status.json";
 import ruTroubleshooting from "../../messages/ru/troubleshooting.json";
 import uzApiKeys from "../../messages/uz/apiKeys.json";
@@ -18,6 +20,7 @@ import uzAuth from "../../messages/uz/auth.json";
 import uzCommon from "../../messages/uz/common.json";
 import uzConnect from "../../messages/uz/connect.json";
 import uzGuide from "../../messages/uz/guide.json";
+import uzLeadsPage from "../../messages/uz/leadsPage.json";
 import uzStatus from "../../messages/uz/status.json";
 import uzTroubleshooting from "../../messages/uz/troubleshooting.json";
 
@@ -32,14 +35,15 @@ export interface UiText {
   common: typeof enCommon;
   connect: typeof enConnect;
   guide: typeof enGuide;
+  leadsPage: typeof enLeadsPage;
   status: typeof enStatus;
   troubleshooting: typeof enTroubleshooting;
 }
 
 const TEXT: Record<Locale, UiText> = {
-  en: { apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, status: enStatus, troubleshooting: enTroubleshooting },
-  ru: { apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, status: ruStatus, troubleshooting: ruTroubleshooting },
-  uz: { apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, status: uzStatus, troubleshooting: uzTroubleshooting },
+  en: { apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, leadsPage: enLeadsPage, status: enStatus, troubleshooting: enTroubleshooting },
+  ru: { apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, leadsPage: ruLeadsPage, status: ruStatus, troubleshooting: ruTroubleshooting },
+  uz: { apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, leadsPage: uzLeadsPage, status: uzStatus, troubleshooting: uzTroubleshooting },
 };
 
 export function uiText(locale: Locale): UiText {
