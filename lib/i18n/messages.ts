@@ -4,6 +4,7 @@ import enConnect from "@/messages/en/connect.json";
 import enErrors from "@/messages/en/errors.json";
 import enGuide from "@/messages/en/guide.json";
 import enLeads from "@/messages/en/leads.json";
+import enLeadSettings from "@/messages/en/leadSettings.json";
 import enStatus from "@/messages/en/status.json";
 import enTroubleshooting from "@/messages/en/troubleshooting.json";
 import ruAuth from "@/messages/ru/auth.json";
@@ -12,6 +13,7 @@ import ruConnect from "@/messages/ru/connect.json";
 import ruErrors from "@/messages/ru/errors.json";
 import ruGuide from "@/messages/ru/guide.json";
 import ruLeads from "@/messages/ru/leads.json";
+import ruLeadSettings from "@/messages/ru/leadSettings.json";
 import ruStatus from "@/messages/ru/status.json";
 import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
 import uzAuth from "@/messages/uz/auth.json";
@@ -20,6 +22,7 @@ import uzConnect from "@/messages/uz/connect.json";
 import uzErrors from "@/messages/uz/errors.json";
 import uzGuide from "@/messages/uz/guide.json";
 import uzLeads from "@/messages/uz/leads.json";
+import uzLeadSettings from "@/messages/uz/leadSettings.json";
 import uzStatus from "@/messages/uz/status.json";
 import uzTroubleshooting from "@/messages/uz/troubleshooting.json";
 import type { Locale } from "./locales";
@@ -32,6 +35,7 @@ const en = {
   errors: enErrors,
   guide: enGuide,
   leads: enLeads,
+  leadSettings: enLeadSettings,
   troubleshooting: enTroubleshooting,
 };
 
@@ -49,6 +53,7 @@ const MESSAGES: Record<Locale, Messages> = {
     errors: ruErrors,
     guide: ruGuide,
     leads: ruLeads,
+    leadSettings: ruLeadSettings,
     troubleshooting: ruTroubleshooting,
   },
   uz: {
@@ -59,6 +64,7 @@ const MESSAGES: Record<Locale, Messages> = {
     errors: uzErrors,
     guide: uzGuide,
     leads: uzLeads,
+    leadSettings: uzLeadSettings,
     troubleshooting: uzTroubleshooting,
   },
 };

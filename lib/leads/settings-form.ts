@@ -99,6 +99,9 @@ export const tagsSchema = z
     if (long.length > 0) context.addIssue({ code: "custom", message: "tagTooLong" satisfies LeadSettingsErrorKey, params: { tags: long.join(", ") } });
   });
 
+/** The Preview button checks the template alone: the rest of the form may still be half-filled. */
+export const previewSchema = z.object({ nameTemplate: nameTemplateSchema });
+
 const positiveId = z.string().trim().regex(/^[1-9]\d{0,15}$/).transform(Number);
 
 /**

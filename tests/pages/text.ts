@@ -3,18 +3,21 @@ import enAuth from "../../messages/en/auth.json";
 import enCommon from "../../messages/en/common.json";
 import enConnect from "../../messages/en/connect.json";
 import enGuide from "../../messages/en/guide.json";
+import enLeadSettings from "../../messages/en/leadSettings.json";
 import enStatus from "../../messages/en/status.json";
 import enTroubleshooting from "../../messages/en/troubleshooting.json";
 import ruAuth from "../../messages/ru/auth.json";
 import ruCommon from "../../messages/ru/common.json";
 import ruConnect from "../../messages/ru/connect.json";
 import ruGuide from "../../messages/ru/guide.json";
+import ruLeadSettings from "../../messages/ru/leadSettings.json";
 import ruStatus from "../../messages/ru/status.json";
 import ruTroubleshooting from "../../messages/ru/troubleshooting.json";
 import uzAuth from "../../messages/uz/auth.json";
 import uzCommon from "../../messages/uz/common.json";
 import uzConnect from "../../messages/uz/connect.json";
 import uzGuide from "../../messages/uz/guide.json";
+import uzLeadSettings from "../../messages/uz/leadSettings.json";
 import uzStatus from "../../messages/uz/status.json";
 import uzTroubleshooting from "../../messages/uz/troubleshooting.json";
 
@@ -28,14 +31,15 @@ export interface UiText {
   common: typeof enCommon;
   connect: typeof enConnect;
   guide: typeof enGuide;
+  leadSettings: typeof enLeadSettings;
   status: typeof enStatus;
   troubleshooting: typeof enTroubleshooting;
 }
 
 const TEXT: Record<Locale, UiText> = {
-  en: { auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, status: enStatus, troubleshooting: enTroubleshooting },
-  ru: { auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, status: ruStatus, troubleshooting: ruTroubleshooting },
-  uz: { auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, status: uzStatus, troubleshooting: uzTroubleshooting },
+  en: { auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, leadSettings: enLeadSettings, status: enStatus, troubleshooting: enTroubleshooting },
+  ru: { auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, leadSettings: ruLeadSettings, status: ruStatus, troubleshooting: ruTroubleshooting },
+  uz: { auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, leadSettings: uzLeadSettings, status: uzStatus, troubleshooting: uzTroubleshooting },
 };
 
 export function uiText(locale: Locale): UiText {
