@@ -109,7 +109,7 @@ const positiveId = z.string().trim().regex(/^[1-9]\d{0,15}$/).transform(Number);
  * pipeline and stage (`kept`) may be submitted again unchecked, so a tag or template change still saves while amoCRM
  * is away; any other pipeline choice waits until the list can be read.
  */
-export function leadSettingsSchema({
+export function destinationSchema({
   pipelines,
   kept,
 }: {
@@ -121,12 +121,9 @@ export function leadSettingsSchema({
       destination: z.enum(["unsorted", "pipeline"], { message: "destination" satisfies LeadSettingsErrorKey }),
       pipelineId: z.string(),
       statusId: z.string(),
-      nameTemplate: nameTemplateSchema,
-      tags: tagsSchema,
     })
-    .transform((value, context): Omit<LeadSettings, "utmFieldCodes"> => {
-      const common = { nameTemplate: value.nameTemplate, tags: value.tags };
-      if (value.destination === "unsorted") return { destination: { kind: "unsorted" }, ...common };
+    .transform((value, context): LeadSettings["destination"] => {
+      if (value.destination === "unsorted") return { kind: "unsorted" };
 
       const issue = (path: "pipelineId" | "statusId", message: LeadSettingsErrorKey) => context.addIssue({ code: "custom", path: [path], message });
       const pipelineId = positiveId.safeParse(value.pipelineId);
@@ -137,7 +134,7 @@ export function leadSettingsSchema({
 
       const chosen = { kind: "pipeline" as const, pipelineId: pipelineId.data, statusId: statusId.data };
       if (pipelines === null) {
-        if (kept?.pipelineId === chosen.pipelineId && kept.statusId === chosen.statusId) return { destination: chosen, ...common };
+        if (kept?.pipelineId === chosen.pipelineId && kept.statusId === chosen.statusId) return chosen;
         issue("pipelineId", "pipelinesUnavailable");
         return z.NEVER;
       }
@@ -150,8 +147,31 @@ export function leadSettingsSchema({
         issue("statusId", "stageUnknown");
         return z.NEVER;
       }
-      return { destination: chosen, ...common };
+      return chosen;
     });
+}
+
+const textsSchema = z.object({ nameTemplate: nameTemplateSchema, tags: tagsSchema });
+
+export type LeadSettingsParse =
+  | { success: true; data: Omit<LeadSettings, "utmFieldCodes"> }
+  | { success: false; fieldErrors: Partial<Record<LeadSettingsField, LeadSettingsFieldError[]>> };
+
+/**
+ * The whole form. The destination and the texts are parsed apart and their errors merged, so a bad template does
+ * not hide a missing stage: the admin sees every field's problem after one submit.
+ */
+export function parseLeadSettingsForm(input: Record<LeadSettingsField, string>, options: Parameters<typeof destinationSchema>[0]): LeadSettingsParse {
+  const destination = destinationSchema(options).safeParse(input);
+  const texts = textsSchema.safeParse(input);
+  if (destination.success && texts.success) return { success: true, data: { destination: destination.data, ...texts.data } };
+  return {
+    success: false,
+    fieldErrors: {
+      ...(destination.success ? {} : leadSettingsFieldErrors(destination.error)),
+      ...(texts.success ? {} : leadSettingsFieldErrors(texts.error)),
+    },
+  };
 }
 
 /** Where a saved pipeline destination stands against the account's current pipelines. */

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TEMPLATE_LENGTH, renderLeadName } from "@/lib/leads/mapping";
 import {
   checkSavedDestination,
-  leadSettingsFieldErrors,
-  leadSettingsSchema,
+  parseLeadSettingsForm,
   parseTags,
   SAMPLE_LEAD,
   templateProblems,
@@ -25,10 +24,18 @@ const form = (overrides: Partial<Record<"destination" | "pipelineId" | "statusId
   ...overrides,
 });
 
-function errorsOf(input: ReturnType<typeof form>, options: Parameters<typeof leadSettingsSchema>[0] = { pipelines: PIPELINES, kept: null }) {
-  const parsed = leadSettingsSchema(options).safeParse(input);
+type Options = Parameters<typeof parseLeadSettingsForm>[1];
+
+function parse(input: ReturnType<typeof form>, options: Options = { pipelines: null, kept: null }) {
+  const parsed = parseLeadSettingsForm(input, options);
+  if (!parsed.success) throw new Error(`expected the form to be taken: ${JSON.stringify(parsed.fieldErrors)}`);
+  return parsed.data;
+}
+
+function errorsOf(input: ReturnType<typeof form>, options: Options = { pipelines: PIPELINES, kept: null }) {
+  const parsed = parseLeadSettingsForm(input, options);
   if (parsed.success) throw new Error("expected the form to be refused");
-  return leadSettingsFieldErrors(parsed.error);
+  return parsed.fieldErrors;
 }
 
 describe("parseTags", () => {
@@ -75,18 +82,18 @@ describe("templateProblems", () => {
   });
 });
 
-describe("leadSettingsSchema", () => {
+describe("parseLeadSettingsForm", () => {
   it("takes Incoming leads with the tags cleaned and ignores any pipeline left in the form", () => {
-    const parsed = leadSettingsSchema({ pipelines: null, kept: null }).parse(form({ tags: " website, promo, Website ", pipelineId: "1", statusId: "2" }));
+    const parsed = parse(form({ tags: " website, promo, Website ", pipelineId: "1", statusId: "2" }));
     expect(parsed).toEqual({ destination: { kind: "unsorted" }, nameTemplate: "{name} — {source}", tags: ["website", "promo"] });
   });
 
   it("allows no tags at all", () => {
-    expect(leadSettingsSchema({ pipelines: null, kept: null }).parse(form({ tags: "  " })).tags).toEqual([]);
+    expect(parse(form({ tags: "  " })).tags).toEqual([]);
   });
 
   it("takes a pipeline and stage that the account has, a pipeline without Unsorted included", () => {
-    const parsed = leadSettingsSchema({ pipelines: PIPELINES, kept: null }).parse(form({ destination: "pipeline", pipelineId: "7012346", statusId: "61000012" }));
+    const parsed = parse(form({ destination: "pipeline", pipelineId: "7012346", statusId: "61000012" }), { pipelines: PIPELINES, kept: null });
     expect(parsed.destination).toEqual({ kind: "pipeline", pipelineId: 7012346, statusId: 61000012 });
   });
 
@@ -103,10 +110,15 @@ describe("leadSettingsSchema", () => {
 
   it("without the account's list keeps only the saved pipeline and stage", () => {
     const kept = { pipelineId: 7012346, statusId: 61000011 };
-    const parsed = leadSettingsSchema({ pipelines: null, kept }).parse(form({ destination: "pipeline", pipelineId: "7012346", statusId: "61000011" }));
+    const parsed = parse(form({ destination: "pipeline", pipelineId: "7012346", statusId: "61000011" }), { pipelines: null, kept });
     expect(parsed.destination).toEqual({ kind: "pipeline", ...kept });
     const errors = errorsOf(form({ destination: "pipeline", pipelineId: "7012346", statusId: "61000012" }), { pipelines: null, kept });
     expect(errors.pipelineId?.[0]?.key).toBe("pipelinesUnavailable");
+  });
+
+  it("reports a missing stage together with a bad template and bad tags", () => {
+    const errors = errorsOf(form({ destination: "pipeline", pipelineId: "7012346", nameTemplate: "{site}", tags: "y".repeat(MAX_TAG_LENGTH + 1) }));
+    expect(Object.keys(errors).sort()).toEqual(["nameTemplate", "statusId", "tags"]);
   });
 
   it("refuses an unknown destination", () => {
@@ -124,7 +136,7 @@ describe("leadSettingsSchema", () => {
 
   it("takes a template of exactly the maximum length, trimmed", () => {
     const template = `{name} ${"x".repeat(MAX_TEMPLATE_LENGTH - 7)}`;
-    expect(leadSettingsSchema({ pipelines: null, kept: null }).parse(form({ nameTemplate: `  ${template}  ` })).nameTemplate).toBe(template);
+    expect(parse(form({ nameTemplate: `  ${template}  ` })).nameTemplate).toBe(template);
   });
 
   it("refuses too many tags and overlong ones, naming them", () => {
@@ -132,12 +144,12 @@ describe("leadSettingsSchema", () => {
     expect(errorsOf(form({ tags: many })).tags).toEqual([{ key: "tagsTooMany", params: { count: MAX_TAGS + 1 } }]);
     const long = "y".repeat(MAX_TAG_LENGTH + 1);
     expect(errorsOf(form({ tags: `website, ${long}` })).tags).toEqual([{ key: "tagTooLong", params: { tags: long } }]);
-    expect(leadSettingsSchema({ pipelines: null, kept: null }).parse(form({ tags: "y".repeat(MAX_TAG_LENGTH) })).tags).toHaveLength(1);
+    expect(parse(form({ tags: "y".repeat(MAX_TAG_LENGTH) })).tags).toHaveLength(1);
   });
 
   it("counts tags after duplicates are dropped", () => {
     const repeated = Array.from({ length: MAX_TAGS + 5 }, () => "website").join(",");
-    expect(leadSettingsSchema({ pipelines: null, kept: null }).parse(form({ tags: repeated })).tags).toEqual(["website"]);
+    expect(parse(form({ tags: repeated })).tags).toEqual(["website"]);
   });
 });
 

@@ -10,7 +10,7 @@ import { readPipelines } from "@/lib/leads/account-lists";
 import { MAX_TAG_LENGTH, MAX_TAGS, MAX_TEMPLATE_LENGTH, renderLeadName, TEMPLATE_PLACEHOLDERS } from "@/lib/leads/mapping";
 import {
   leadSettingsFieldErrors,
-  leadSettingsSchema,
+  parseLeadSettingsForm,
   previewSchema,
   SAMPLE_LEAD,
   type LeadSettingsErrorKey,
@@ -62,11 +62,11 @@ export async function saveLeadSettingsAction(_prev: LeadSettingsFormState, formD
   const saved = await getLeadSettings();
   // A pipeline is checked against the account as it is now, not as the page showed it; Incoming leads needs no call.
   const pipelines = values.destination === "pipeline" ? await readPipelines() : null;
-  const parsed = leadSettingsSchema({
+  const parsed = parseLeadSettingsForm(values, {
     pipelines: pipelines?.ok ? pipelines.value : null,
     kept: saved.destination.kind === "pipeline" ? saved.destination : null,
-  }).safeParse(values);
-  if (!parsed.success) return { status: "invalid", message: t("invalid"), fieldErrors: translate(leadSettingsFieldErrors(parsed.error)), values };
+  });
+  if (!parsed.success) return { status: "invalid", message: t("invalid"), fieldErrors: translate(parsed.fieldErrors), values };
 
   await saveLeadSettings({ settings: parsed.data, updatedBy: admin.email });
   revalidatePath("/settings/leads");
