@@ -6,13 +6,14 @@ import { e2e } from "../playwright.config";
 import { ConnectPage } from "./pages/connect-page";
 import { ConsentPage } from "./pages/consent-page";
 import { GuidePage } from "./pages/guide-page";
+import { LeadSettingsPage } from "./pages/lead-settings-page";
 import { LoginPage } from "./pages/login-page";
 import { SetupPage } from "./pages/setup-page";
 import { StatusPage } from "./pages/status-page";
 import { TroubleshootingPage } from "./pages/troubleshooting-page";
 
 export { e2e, expect };
-export { ConnectPage, ConsentPage, GuidePage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
+export { ConnectPage, ConsentPage, GuidePage, LeadSettingsPage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
 
 /** The page objects, in the English UI and on the main server; tests in another language make their own. */
 interface PageObjects {
@@ -23,6 +24,7 @@ interface PageObjects {
   guidePage: GuidePage;
   troubleshootingPage: TroubleshootingPage;
   consentPage: ConsentPage;
+  leadSettingsPage: LeadSettingsPage;
 }
 
 /** Every response body and header the browser saw, appended to one file per run for the leak scan. */
@@ -51,6 +53,7 @@ export const test = base.extend<{ page: Page } & PageObjects>({
   guidePage: async ({ page }, use) => use(new GuidePage(page)),
   troubleshootingPage: async ({ page }, use) => use(new TroubleshootingPage(page)),
   consentPage: async ({ page }, use) => use(new ConsentPage(page)),
+  leadSettingsPage: async ({ page }, use) => use(new LeadSettingsPage(page)),
 });
 
 export function responsesCapturePath(): string {
