@@ -30,8 +30,12 @@ test.beforeAll(async ({ request }) => {
   siteKey = createSiteKey("lead-settings e2e");
 });
 
+/** The account's UTM fields before this file changed them. */
+let initialUtmFields: string[] = [];
+
+// Only the UTM list goes back: a full reset would forget the tokens the next files' connection uses.
 test.afterAll(async ({ request }) => {
-  await fake.call(request, "reset", { initial: true });
+  if (initialUtmFields.length > 0) await fake.call(request, "config", { leadUtmFields: initialUtmFields });
 });
 
 test.beforeEach(async ({ page, loginPage }) => {
@@ -95,6 +99,7 @@ test("after connecting, the held lead goes to Incoming leads with the saved tags
 
   // The account drops some UTM fields: the page reads the list live and hands it to the worker at once, which
   // would otherwise keep sending UTM_MEDIUM from its hourly copy and have the lead refused.
+  initialUtmFields = (await fake.call<{ config: { leadUtmFields: string[] } }>(request, "config", {})).config.leadUtmFields;
   await fake.call(request, "config", { leadUtmFields: ["UTM_SOURCE", "UTM_CAMPAIGN"] });
   await leadSettingsPage.goto();
   await expect(leadSettingsPage.utmFields).toHaveText("This account has: UTM_SOURCE, UTM_CAMPAIGN.");
