@@ -183,7 +183,8 @@ function DestinationOption({
 }) {
   const id = `destination-${value}`;
   return (
-    <div className="rounded-md border border-slate-300 bg-white px-3 py-3 has-checked:border-sky-600 has-checked:bg-sky-50">
+    // Styled from `checked`, not :has(:checked): a selected <option> in the selects below matches :checked too.
+    <div className={`rounded-md border px-3 py-3 ${checked ? "border-sky-600 bg-sky-50" : "border-slate-300 bg-white"}`}>
       <label htmlFor={id} className="flex items-start gap-2 text-sm font-medium text-slate-900">
         <input
           id={id}
