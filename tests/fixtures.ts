@@ -7,13 +7,14 @@ import { ApiKeysPage } from "./pages/api-keys-page";
 import { ConnectPage } from "./pages/connect-page";
 import { ConsentPage } from "./pages/consent-page";
 import { GuidePage } from "./pages/guide-page";
+import { LeadSettingsPage } from "./pages/lead-settings-page";
 import { LoginPage } from "./pages/login-page";
 import { SetupPage } from "./pages/setup-page";
 import { StatusPage } from "./pages/status-page";
 import { TroubleshootingPage } from "./pages/troubleshooting-page";
 
 export { e2e, expect };
-export { ApiKeysPage, ConnectPage, ConsentPage, GuidePage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
+export { ApiKeysPage, ConnectPage, ConsentPage, GuidePage, LeadSettingsPage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
 
 /** The page objects, in the English UI and on the main server; tests in another language make their own. */
 interface PageObjects {
@@ -25,6 +26,7 @@ interface PageObjects {
   troubleshootingPage: TroubleshootingPage;
   consentPage: ConsentPage;
   apiKeysPage: ApiKeysPage;
+  leadSettingsPage: LeadSettingsPage;
 }
 
 /** Every response body and header the browser saw, appended to one file per run for the leak scan. */
@@ -54,6 +56,7 @@ export const test = base.extend<{ page: Page } & PageObjects>({
   troubleshootingPage: async ({ page }, use) => use(new TroubleshootingPage(page)),
   consentPage: async ({ page }, use) => use(new ConsentPage(page)),
   apiKeysPage: async ({ page }, use) => use(new ApiKeysPage(page)),
+  leadSettingsPage: async ({ page }, use) => use(new LeadSettingsPage(page)),
 });
 
 export function responsesCapturePath(): string {

@@ -6,6 +6,7 @@ import enErrors from "@/messages/en/errors.json";
 import enGuide from "@/messages/en/guide.json";
 import enLeads from "@/messages/en/leads.json";
 import enLeadsPage from "@/messages/en/leadsPage.json";
+import enLeadSettings from "@/messages/en/leadSettings.json";
 import enStatus from "@/messages/en/status.json";
 import enTroubleshooting from "@/messages/en/troubleshooting.json";
 import ruApiKeys from "@/messages/ru/apiKeys.json";
@@ -16,6 +17,7 @@ import ruErrors from "@/messages/ru/errors.json";
 import ruGuide from "@/messages/ru/guide.json";
 import ruLeads from "@/messages/ru/leads.json";
 import ruLeadsPage from "@/messages/ru/leadsPage.json";
+import ruLeadSettings from "@/messages/ru/leadSettings.json";
 import ruStatus from "@/messages/ru/status.json";
 import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
 import uzApiKeys from "@/messages/uz/apiKeys.json";
@@ -26,6 +28,7 @@ import uzErrors from "@/messages/uz/errors.json";
 import uzGuide from "@/messages/uz/guide.json";
 import uzLeads from "@/messages/uz/leads.json";
 import uzLeadsPage from "@/messages/uz/leadsPage.json";
+import uzLeadSettings from "@/messages/uz/leadSettings.json";
 import uzStatus from "@/messages/uz/status.json";
 import uzTroubleshooting from "@/messages/uz/troubleshooting.json";
 import type { Locale } from "./locales";
@@ -40,6 +43,7 @@ const en = {
   guide: enGuide,
   leads: enLeads,
   leadsPage: enLeadsPage,
+  leadSettings: enLeadSettings,
   troubleshooting: enTroubleshooting,
 };
 
@@ -59,6 +63,7 @@ const MESSAGES: Record<Locale, Messages> = {
     guide: ruGuide,
     leads: ruLeads,
     leadsPage: ruLeadsPage,
+    leadSettings: ruLeadSettings,
     troubleshooting: ruTroubleshooting,
   },
   uz: {
@@ -71,6 +76,7 @@ const MESSAGES: Record<Locale, Messages> = {
     guide: uzGuide,
     leads: uzLeads,
     leadsPage: uzLeadsPage,
+    leadSettings: uzLeadSettings,
     troubleshooting: uzTroubleshooting,
   },
 };

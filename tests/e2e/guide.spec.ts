@@ -115,7 +115,7 @@ for (const locale of LOCALES) {
 
     await useLocale(page, locale);
     await new LoginPage(page, locale).signIn();
-    for (const route of [...GUIDE_STEPS.map((step) => `/guide/${step}`), "/guide/troubleshooting", "/connect", "/status", "/status?error=redirect_uri_mismatch", "/settings/api-keys", "/leads"]) {
+    for (const route of [...GUIDE_STEPS.map((step) => `/guide/${step}`), "/guide/troubleshooting", "/connect", "/status", "/status?error=redirect_uri_mismatch", "/settings/api-keys", "/leads", "/settings/leads"]) {
       await page.goto(route);
       await expectNoSeriousViolations(page, `${locale} ${route}`);
     }

@@ -5,6 +5,7 @@ import enCommon from "../../messages/en/common.json";
 import enConnect from "../../messages/en/connect.json";
 import enGuide from "../../messages/en/guide.json";
 import enLeadsPage from "../../messages/en/leadsPage.json";
+import enLeadSettings from "../../messages/en/leadSettings.json";
 import enStatus from "../../messages/en/status.json";
 import enTroubleshooting from "../../messages/en/troubleshooting.json";
 import ruApiKeys from "../../messages/ru/apiKeys.json";
@@ -13,6 +14,7 @@ import ruCommon from "../../messages/ru/common.json";
 import ruConnect from "../../messages/ru/connect.json";
 import ruGuide from "../../messages/ru/guide.json";
 import ruLeadsPage from "../../messages/ru/leadsPage.json";
+import ruLeadSettings from "../../messages/ru/leadSettings.json";
 import ruStatus from "../../messages/ru/status.json";
 import ruTroubleshooting from "../../messages/ru/troubleshooting.json";
 import uzApiKeys from "../../messages/uz/apiKeys.json";
@@ -21,6 +23,7 @@ import uzCommon from "../../messages/uz/common.json";
 import uzConnect from "../../messages/uz/connect.json";
 import uzGuide from "../../messages/uz/guide.json";
 import uzLeadsPage from "../../messages/uz/leadsPage.json";
+import uzLeadSettings from "../../messages/uz/leadSettings.json";
 import uzStatus from "../../messages/uz/status.json";
 import uzTroubleshooting from "../../messages/uz/troubleshooting.json";
 
@@ -36,14 +39,15 @@ export interface UiText {
   connect: typeof enConnect;
   guide: typeof enGuide;
   leadsPage: typeof enLeadsPage;
+  leadSettings: typeof enLeadSettings;
   status: typeof enStatus;
   troubleshooting: typeof enTroubleshooting;
 }
 
 const TEXT: Record<Locale, UiText> = {
-  en: { apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, leadsPage: enLeadsPage, status: enStatus, troubleshooting: enTroubleshooting },
-  ru: { apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, leadsPage: ruLeadsPage, status: ruStatus, troubleshooting: ruTroubleshooting },
-  uz: { apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, leadsPage: uzLeadsPage, status: uzStatus, troubleshooting: uzTroubleshooting },
+  en: { apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, leadSettings: enLeadSettings, leadsPage: enLeadsPage, status: enStatus, troubleshooting: enTroubleshooting },
+  ru: { apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, leadSettings: ruLeadSettings, leadsPage: ruLeadsPage, status: ruStatus, troubleshooting: ruTroubleshooting },
+  uz: { apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, leadSettings: uzLeadSettings, leadsPage: uzLeadsPage, status: uzStatus, troubleshooting: uzTroubleshooting },
 };
 
 export function uiText(locale: Locale): UiText {

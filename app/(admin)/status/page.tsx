@@ -14,6 +14,7 @@ import { listEvents } from "@/lib/db/events";
 import type { ConnectionState } from "@/lib/db/schema";
 import { isErrorCode } from "@/lib/error-codes";
 import { longLivedExpiryWarning } from "@/lib/amocrm/long-lived";
+import { DeliveryCard } from "./delivery-card";
 import { StatusActions } from "./status-actions";
 
 /** Event types with a name on this page (messages status.events.types.*); others show as "Event". */
@@ -163,6 +164,8 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
           </NextIntlClientProvider>
         </div>
       </Card>
+
+      <DeliveryCard now={now} />
 
       <Card title={t("events.title")}>
         {events.length === 0 ? (
