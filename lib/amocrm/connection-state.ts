@@ -226,6 +226,7 @@ const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "token_revoked",
   "token_not_linked",
   "token_expired",
+  "user_deactivated",
   "client_auth_failed",
   "invalid_client_id",
   "invalid_client_secret",

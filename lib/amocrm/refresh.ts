@@ -218,6 +218,7 @@ async function handleRefreshFailure(error: unknown, row: Connection, input: Refr
   const detail: Record<string, string | number> = { reason: input.reason };
   if (typeof error.detail.status === "number") detail.status = error.detail.status;
   if (typeof error.detail.hint === "string") detail.hint = error.detail.hint;
+  if (typeof error.detail.body === "string") detail.body = error.detail.body;
   const event = refreshFailureEvent({ code: error.code, detail, retryAfterSeconds: error.retryAfterSeconds });
   if (event.type === "permanent_failure") {
     const latest = await getConnection();
