@@ -56,10 +56,28 @@ export function usableToken(row: Connection | undefined): AccessToken {
   };
 }
 
-/** During a backoff wait: the last failure again, with how long until the next attempt. */
+/**
+ * During a backoff wait: the last failure again, with the facts it was recorded with (amoCRM's status, hint, what
+ * kind of body came back) so its message names the real cause, and how long until the next attempt.
+ */
 export function backoffError(row: Connection, now: Date): AppError {
   const code = row.lastErrorCode && isErrorCode(row.lastErrorCode) ? row.lastErrorCode : "provider_error";
-  return new AppError(code, {}, { retryAfterSeconds: backoffSecondsLeft(row, now) });
+  return new AppError(code, recordedFacts(row.lastErrorDetail), { retryAfterSeconds: backoffSecondsLeft(row, now) });
+}
+
+function recordedFacts(stored: string | null): Record<string, string | number> {
+  const facts: Record<string, string | number> = {};
+  try {
+    const parsed: unknown = stored ? JSON.parse(stored) : null;
+    if (!parsed || typeof parsed !== "object") return facts;
+    for (const key of ["status", "hint", "body"] as const) {
+      const value: unknown = (parsed as Record<string, unknown>)[key];
+      if (typeof value === "string" || typeof value === "number") facts[key] = value;
+    }
+  } catch {
+    // An unreadable detail only loses the facts, not the error.
+  }
+  return facts;
 }
 
 export interface RefreshInput {

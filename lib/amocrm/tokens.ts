@@ -32,9 +32,21 @@ export { refreshTestSeam } from "./refresh";
  *   wait. It must not silently join a keep-alive or a token user's flight (which respect the backoff and would
  *   report someone else's outcome): it waits for any running refresh to finish (the lease) and then runs its own.
  * - keepalive: keeps the refresh token in use; a pair stored by anyone meanwhile does that too.
+ * - use_now: like use, for an action the admin started (Test connection): it tries at once, ignoring the backoff
+ *   wait, so it never joins a `use` flight (which respects the wait and may end without asking amoCRM).
  * - interrupted: recovers a refresh a dead process left half done.
  */
-type RefreshIntent = "use" | "admin" | "keepalive" | "interrupted";
+type RefreshIntent = "use" | "use_now" | "admin" | "keepalive" | "interrupted";
+
+/**
+ * Who wants the token. Actions the admin started try amoCRM at once; only automatic paths (the lead worker, the
+ * keep-alive, any background caller) respect the backoff wait after a failure (docs/connection-state.md).
+ */
+export interface TokenRequestOptions {
+  now?: Date;
+  /** An action the admin started (Test connection): refresh now if needed, even while a backoff wait runs. */
+  startedByAdmin?: boolean;
+}
 
 // On globalThis: Next may load this module more than once per process (instrumentation and route bundles).
 const flights = globalThis as unknown as { amocrmRefreshFlights?: Map<RefreshIntent, Promise<AccessToken>> };
@@ -72,16 +84,22 @@ async function longLivedToken(row: Connection, now: Date): Promise<AccessToken> 
  * otherwise a refreshed one. A refresh ahead of expiry that fails for a reason that is not the token's fault still
  * returns the current token while it is valid; during a backoff wait no refresh is attempted.
  */
-export async function getAccessToken({ now = new Date() }: { now?: Date } = {}): Promise<AccessToken> {
+export async function getAccessToken({ now = new Date(), startedByAdmin = false }: TokenRequestOptions = {}): Promise<AccessToken> {
   const row = await getConnection();
   const current = usableToken(row);
   if (!row) throw new AppError("not_connected");
   if (row.mode === "long_lived") return longLivedToken(row, now);
   if (!isInsideRefreshMargin(row, now, getEnv().refreshMarginSeconds)) return current;
   try {
-    // During a backoff wait amoCRM is not asked (the check is repeated under the lease).
-    if (isInBackoff(row, now)) throw backoffError(row, now);
-    return await singleFlight("use", { fromGeneration: row.generation, reason: "expiry", ignoreBackoff: false, actor: SYSTEM, now });
+    // During a backoff wait amoCRM is not asked automatically (the check is repeated under the lease).
+    if (!startedByAdmin && isInBackoff(row, now)) throw backoffError(row, now);
+    return await singleFlight(startedByAdmin ? "use_now" : "use", {
+      fromGeneration: row.generation,
+      reason: "expiry",
+      ignoreBackoff: startedByAdmin,
+      actor: SYSTEM,
+      now,
+    });
   } catch (error) {
     if (error instanceof AppError && keepsCurrentToken(error.code) && isTokenStillValid(row, now)) return current;
     throw error;
@@ -92,7 +110,11 @@ export async function getAccessToken({ now = new Date() }: { now?: Date } = {}):
  * After amoCRM answered 401 to `rejected`: a newer stored token if another refresh already happened, otherwise one
  * refresh (the caller retries once with the result). Long-lived tokens are never refreshed.
  */
-export async function refreshAfterUnauthorized({ rejected, now = new Date() }: { rejected: AccessToken; now?: Date }): Promise<AccessToken> {
+export async function refreshAfterUnauthorized({
+  rejected,
+  now = new Date(),
+  startedByAdmin = false,
+}: TokenRequestOptions & { rejected: AccessToken }): Promise<AccessToken> {
   const row = await getConnection();
   const current = usableToken(row);
   if (!row) throw new AppError("not_connected");
@@ -102,7 +124,13 @@ export async function refreshAfterUnauthorized({ rejected, now = new Date() }: {
     await longLivedToken(row, now);
     throw new AppError("token_revoked", { status: 401 });
   }
-  return singleFlight("use", { fromGeneration: row.generation, reason: "unauthorized", ignoreBackoff: false, actor: SYSTEM, now });
+  return singleFlight(startedByAdmin ? "use_now" : "use", {
+    fromGeneration: row.generation,
+    reason: "unauthorized",
+    ignoreBackoff: startedByAdmin,
+    actor: SYSTEM,
+    now,
+  });
 }
 
 /** The admin's "refresh now": ignores the backoff wait, still records the outcome. */
