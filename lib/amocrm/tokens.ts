@@ -11,6 +11,8 @@ import {
   isInsideRefreshMargin,
   isTokenStillValid,
   keepsCurrentToken,
+  refreshFailureEvent,
+  refreshedRecently,
   whyNoRefresh,
 } from "./connection-state";
 import { backoffError, refreshUnderLease, usableToken, type AccessToken, type RefreshInput } from "./refresh";
@@ -124,6 +126,7 @@ export async function refreshAfterUnauthorized({
     await longLivedToken(row, now);
     throw new AppError("token_revoked", { status: 401 });
   }
+  if (refreshedRecently(row, now)) return refusedAfterRefresh(row, now);
   return singleFlight(startedByAdmin ? "use_now" : "use", {
     fromGeneration: row.generation,
     reason: "unauthorized",
@@ -131,6 +134,29 @@ export async function refreshAfterUnauthorized({
     actor: SYSTEM,
     now,
   });
+}
+
+/**
+ * amoCRM answered 401 to a token it issued minutes ago (UNAUTHORIZED_AFTER_REFRESH_WINDOW_MS). Another refresh would
+ * not help and a loop of them ends in 429 and the 403 block, so none is made, for the admin's actions too: the
+ * connection becomes degraded with `unauthorized_after_refresh` and the automatic paths wait out the backoff.
+ */
+async function refusedAfterRefresh(row: Connection, now: Date): Promise<AccessToken> {
+  const detail = { reason: "unauthorized", status: 401 };
+  const event = refreshFailureEvent({ code: "unauthorized_after_refresh", detail });
+  const { applied, transition } = await applyConnectionEvent({
+    event,
+    now,
+    actor: SYSTEM,
+    ifGeneration: row.generation,
+    details: (next) => ({ code: event.code, state: next.state, failureCount: next.failureCount, nextRetryAt: next.nextRetryAt?.toISOString() ?? null, ...detail }),
+  });
+  // Not applied: another writer stored a newer pair meanwhile (or the connection moved on); that one is used.
+  if (!applied || !transition) return usableToken(await getConnection());
+  console.warn("[amocrm] amoCRM refused a token refreshed minutes ago (401); no further refresh, the connection is degraded");
+  const retryAt = transition.next.nextRetryAt;
+  const retryAfterSeconds = retryAt ? Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) : undefined;
+  throw new AppError("unauthorized_after_refresh", { status: 401 }, { retryAfterSeconds });
 }
 
 /** The admin's "refresh now": ignores the backoff wait, still records the outcome. */

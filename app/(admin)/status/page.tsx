@@ -28,6 +28,7 @@ const EVENT_TYPES = {
   account_read_failed: true,
   token_refreshed: true,
   token_refresh_failed: true,
+  token_refused_after_refresh: true,
   account_host_changed: true,
   disconnected: true,
   amocrm_disconnected: true,
