@@ -176,22 +176,44 @@ interface RefreshRequest {
   signal: AbortSignal;
 }
 
-/** The refresh call itself, with one in-place retry on a short 429 and one retry on the new host after a rename. */
+/** amoCRM refused the Redirect URI sent (or, with the older 401 "Некорректный клиент", most likely it: §9.11). */
+function refusedRedirectUri(error: unknown): boolean {
+  return error instanceof AppError && (error.code === "redirect_uri_mismatch" || error.code === "client_auth_failed");
+}
+
+/**
+ * The refresh call itself, with one in-place retry on a short 429, one retry with the Redirect URI stored at consent
+ * when amoCRM refuses the current one, and one retry on the new host after a rename.
+ */
 async function requestRefresh(request: RefreshRequest): Promise<TokenSet> {
   const { row, input, signal } = request;
-  const send = (host: string) =>
+  const sendWith = (host: string, redirectUri: string) =>
     withRateLimitRetry(() =>
       refreshTokens({
         host,
         clientId: request.clientId,
         clientSecret: request.clientSecret,
-        // Byte for byte the Redirect URI the tokens were obtained with (docs/amocrm-contract.md §9.2).
-        redirectUri: row.redirectUri ?? getEnv().redirectUri,
+        redirectUri,
         refreshToken: request.refreshToken,
         now: () => input.now,
         signal,
       }),
     );
+  // The Redirect URI must equal the one registered in the integration (docs/amocrm-contract.md §3.1, §9.2). After
+  // APP_URL changed, the admin registers the new one there: send the deployment's current Redirect URI first, and
+  // the one stored at consent once more if amoCRM refuses it (the integration still has the old address).
+  const send = async (host: string) => {
+    const current = getEnv().redirectUri;
+    try {
+      return await sendWith(host, current);
+    } catch (error) {
+      const stored = row.redirectUri;
+      if (!stored || stored === current || !refusedRedirectUri(error)) throw error;
+      console.warn("[amocrm] amoCRM refused the current Redirect URI on refresh; retrying once with the one stored at consent");
+      signal.throwIfAborted();
+      return sendWith(host, stored);
+    }
+  };
   try {
     return await send(request.accountHost);
   } catch (error) {

@@ -106,6 +106,13 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
             <Alert tone="warning">{t("longLivedWarning", { relative: format.relativeTime(new Date(status.accessTokenExpiresAt), { now, unit: "day" }) })}</Alert>
           </div>
         )}
+        {status.redirectUriChanged && status.consentRedirectUri && (
+          <div className="mt-3">
+            <Alert tone="warning" testId="redirect-uri-changed-warning">
+              {t("redirectUriChanged", { consent: status.consentRedirectUri, current: status.redirectUri })}
+            </Alert>
+          </div>
+        )}
         {storedError && !queryError && (
           <div className="mt-4">
             <h2 className="mb-2 text-sm font-semibold text-slate-800">{t("lastError")}</h2>
