@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   token_revoked: 409,
   token_not_linked: 409,
   token_expired: 409,
+  user_deactivated: 409,
+  unauthorized_after_refresh: 502,
   account_not_found: 502,
   account_blocked: 502,
   payment_required: 502,

@@ -54,6 +54,8 @@ export const ERROR_GROUP_OF = {
   token_revoked: "amocrm",
   token_not_linked: "amocrm",
   token_expired: "amocrm",
+  user_deactivated: "amocrm",
+  unauthorized_after_refresh: "amocrm",
   account_not_found: "amocrm",
   account_blocked: "amocrm",
   payment_required: "amocrm",

@@ -19,6 +19,11 @@ export interface AmoFetchInit<S extends z.ZodType> {
   timeoutMs?: number;
   /** Decision time for the token's expiry (tests use a fake clock). */
   now?: Date;
+  /**
+   * An action the admin started (Test connection): a refresh it needs is tried at once, even while the backoff
+   * wait after a failure runs. Automatic callers (the lead worker) leave it unset and respect the wait.
+   */
+  startedByAdmin?: boolean;
 }
 
 export interface AmoFetchResult<T> {
@@ -38,11 +43,11 @@ export async function amoFetch<S extends z.ZodType = z.ZodUnknown>(
   path: string,
   init: AmoFetchInit<S> = {},
 ): Promise<AmoFetchResult<z.output<S>>> {
-  const { now } = init;
-  let token = await getAccessToken({ now });
+  const { now, startedByAdmin } = init;
+  let token = await getAccessToken({ now, startedByAdmin });
   let sent = await send(token, path, init);
   if (sent.response.status === 401) {
-    token = await refreshAfterUnauthorized({ rejected: token, now });
+    token = await refreshAfterUnauthorized({ rejected: token, now, startedByAdmin });
     sent = await send(token, path, init);
   }
   const { response, latencyMs } = sent;

@@ -71,6 +71,7 @@ export type LogEntry =
   | "long_lived_token_connected"
   | "token_refreshed"
   | "token_refresh_failed"
+  | "token_refused_after_refresh"
   | "long_lived_token_expired"
   | "amocrm_disconnected"
   | "disconnected"
@@ -117,6 +118,23 @@ export function retryDelayMs(failureCount: number, retryAfterSeconds: number | u
 
 /** amoCRM revokes a refresh token that was not used for three months (docs/amocrm-contract.md §3.3). */
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * DAY_MS;
+
+/**
+ * A 401 from the API within this long after a refresh does not start another refresh: amoCRM refused a token it
+ * issued minutes ago, and refreshing again only feeds a storm that ends in 429 and then the 403 block
+ * (docs/amocrm-contract.md §4.1, §9.8). The connection becomes degraded with `unauthorized_after_refresh` instead.
+ */
+export const UNAUTHORIZED_AFTER_REFRESH_WINDOW_MS = 5 * 60_000;
+
+/**
+ * The stored pair came from a refresh (not from a consent) within UNAUTHORIZED_AFTER_REFRESH_WINDOW_MS of `now`.
+ * A consent stores `lastRefreshAt` equal to `connectedAt`; only a refresh moves it past.
+ */
+export function refreshedRecently(connection: Pick<Connection, "lastRefreshAt" | "connectedAt">, now: Date): boolean {
+  const { lastRefreshAt, connectedAt } = connection;
+  if (!lastRefreshAt || (connectedAt && lastRefreshAt.getTime() <= connectedAt.getTime())) return false;
+  return now.getTime() - lastRefreshAt.getTime() < UNAUTHORIZED_AFTER_REFRESH_WINDOW_MS;
+}
 
 /** A dangling refresh intent younger than this may belong to a refresh still running elsewhere. */
 export const DANGLING_INTENT_AGE_MS = 60_000;
@@ -219,6 +237,8 @@ const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "network_error",
   "malformed_response",
   "rate_limited",
+  // A 401 for a token refreshed minutes ago: waited out with backoff, never answered with another refresh.
+  "unauthorized_after_refresh",
 ]);
 
 // amoCRM refused this refresh token or these credentials: retrying cannot help (docs/amocrm-contract.md §9.1, §9.15).
@@ -226,6 +246,7 @@ const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "token_revoked",
   "token_not_linked",
   "token_expired",
+  "user_deactivated",
   "client_auth_failed",
   "invalid_client_id",
   "invalid_client_secret",
@@ -326,7 +347,10 @@ function refreshFailed(snapshot: ConnectionSnapshot, event: RefreshFailureEvent,
       lastErrorCode: event.code,
     },
     lastError: { code: event.code, detail: event.detail ?? null },
-    effects: [{ type: "clear_refresh_intent" }, log("token_refresh_failed")],
+    effects: [
+      { type: "clear_refresh_intent" },
+      log(event.code === "unauthorized_after_refresh" ? "token_refused_after_refresh" : "token_refresh_failed"),
+    ],
   };
 }
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseAccountHost } from "./platform";
-import { mapProviderError, retryAfterOf } from "./provider-errors";
+import { bodyKindOf, mapProviderError, retryAfterOf, type BodyKind } from "./provider-errors";
 
 /**
  * The single way out of this server: every call to amoCRM goes through `amoHttp`, which decides the URL with
@@ -13,6 +13,9 @@ import { mapProviderError, retryAfterOf } from "./provider-errors";
 export const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_REQUESTS_PER_SECOND = 7;
 const USER_AGENT = "amoCRM-Connect/1.0";
+// amoCRM answers application/hal+json on success and application/problem+json on errors (docs/amocrm-contract.md §5.1,
+// §11): ask for HAL first, plain JSON as well. Its HTML pages (login page, nginx errors) arrive whatever is asked.
+const ACCEPT = "application/hal+json, application/json";
 
 /**
  * `https://<one label>.amocrm.ru|kommo.com|amocrm.com` + path, or the configured test origin. Anything else is
@@ -65,6 +68,8 @@ export interface AmoHttpResponse {
   body: unknown;
   /** True when the body was JSON. */
   isJson: boolean;
+  /** JSON, an HTML page, an empty body or other text: named in the error's detail when it is not JSON. */
+  bodyKind: BodyKind;
   retryAfterSeconds?: number;
 }
 
@@ -72,7 +77,7 @@ export interface AmoHttpResponse {
 export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse> {
   const url = resolveOutboundUrl(request.host, request.path);
   await waitForSlot();
-  const headers: Record<string, string> = { "User-Agent": USER_AGENT, Accept: "application/json", ...request.headers };
+  const headers: Record<string, string> = { "User-Agent": USER_AGENT, Accept: ACCEPT, ...request.headers };
   if (request.json !== undefined) headers["Content-Type"] = "application/json";
   // With a test origin every account host collapses to one address; the fake reads the intended host here.
   if (getEnv().amocrmApiOrigin) headers["X-Amocrm-Account-Host"] = request.host;
@@ -108,19 +113,22 @@ export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse>
     body = JSON.parse(text);
     isJson = true;
   } catch {
-    // Non-JSON bodies (nginx 403 pages, HTML login pages) are kept as text for the mapping.
+    // Non-JSON bodies (nginx 403 pages, HTML login pages, empty bodies) are kept as text for the mapping.
   }
+  const bodyKind = bodyKindOf(text, isJson, response.headers.get("content-type"));
   if (response.status >= 300 && response.status < 400) {
     console.warn(`[amocrm] ${request.path} answered a redirect (${response.status}); not followed`);
     throw new AppError("provider_error", { status: response.status });
   }
-  return { status: response.status, body, isJson, retryAfterSeconds: retryAfterOf(body, response.headers.get("retry-after")) };
+  return { status: response.status, body, isJson, bodyKind, retryAfterSeconds: retryAfterOf(body, response.headers.get("retry-after")) };
 }
 
 /** Turns a non-2xx answer into the matching AppError. */
 export function providerError(response: AmoHttpResponse): AppError {
   const mapped = mapProviderError({ status: response.status, body: response.body, retryAfterSeconds: response.retryAfterSeconds });
   const detail: Record<string, string | number> = { status: response.status };
+  // Which page or non-answer came back (never its text): the message explains an HTML page or an empty body.
+  if (response.bodyKind !== "json") detail.body = response.bodyKind;
   if (mapped.hint) detail.hint = mapped.hint;
   if (mapped.validation) detail.validation = JSON.stringify(mapped.validation);
   return new AppError(mapped.code, detail, { retryAfterSeconds: mapped.retryAfterSeconds });

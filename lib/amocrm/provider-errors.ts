@@ -2,7 +2,8 @@ import type { ErrorCode } from "@/lib/error-codes";
 
 /**
  * Maps an answer of amoCRM's token endpoint or API to an error code (docs/amocrm-contract.md §4, §4.1). The bodies are
- * RFC 7807-style with a `hint` for invalid requests; 403 blocks come as nginx HTML. Pure.
+ * RFC 7807-style with a `hint` for invalid requests; 403 blocks come as nginx HTML, a deactivated user's 401 as
+ * amoCRM's HTML login page. Pure.
  */
 
 const HINTS: ReadonlyArray<[RegExp, ErrorCode]> = [
@@ -68,6 +69,21 @@ export function hintOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/** What an answer's body was: JSON, an HTML page (nginx's error pages, amoCRM's login page), nothing, or other text. */
+export type BodyKind = "json" | "html" | "empty" | "text";
+
+/** The kind of a raw body; `isJson` says whether it parsed as JSON. */
+export function bodyKindOf(text: string, isJson: boolean, contentType: string | null = null): BodyKind {
+  if (isJson) return "json";
+  if (text.trim() === "") return "empty";
+  if (/text\/html/i.test(contentType ?? "") || looksLikeHtml(text)) return "html";
+  return "text";
+}
+
+function looksLikeHtml(body: unknown): boolean {
+  return typeof body === "string" && /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(body);
+}
+
 export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAnswer): MappedProviderError {
   const hint = hintOf(body);
   if (hint) {
@@ -77,6 +93,9 @@ export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAn
   const validation = status === 400 ? validationErrorsOf(body) : undefined;
   if (validation) return { code: "amocrm_refused_lead", validation };
   if (status === 401) {
+    // amoCRM's HTML login page instead of the JSON 401: seen once the user who granted access was deactivated
+    // (docs/amocrm-contract.md §4.1, §9.14); the token itself may be fine, so it is not called revoked.
+    if (looksLikeHtml(body)) return { code: "user_deactivated" };
     const title = body && typeof body === "object" && "title" in body ? String(body.title) : "";
     // "Некорректный клиент" without a hint: almost always the Redirect URI, else the ID or secret (docs/amocrm-contract.md §9.11).
     if (/некорректный клиент|invalid client/i.test(title)) return { code: "client_auth_failed" };

@@ -56,10 +56,28 @@ export function usableToken(row: Connection | undefined): AccessToken {
   };
 }
 
-/** During a backoff wait: the last failure again, with how long until the next attempt. */
+/**
+ * During a backoff wait: the last failure again, with the facts it was recorded with (amoCRM's status, hint, what
+ * kind of body came back) so its message names the real cause, and how long until the next attempt.
+ */
 export function backoffError(row: Connection, now: Date): AppError {
   const code = row.lastErrorCode && isErrorCode(row.lastErrorCode) ? row.lastErrorCode : "provider_error";
-  return new AppError(code, {}, { retryAfterSeconds: backoffSecondsLeft(row, now) });
+  return new AppError(code, recordedFacts(row.lastErrorDetail), { retryAfterSeconds: backoffSecondsLeft(row, now) });
+}
+
+function recordedFacts(stored: string | null): Record<string, string | number> {
+  const facts: Record<string, string | number> = {};
+  try {
+    const parsed: unknown = stored ? JSON.parse(stored) : null;
+    if (!parsed || typeof parsed !== "object") return facts;
+    for (const key of ["status", "hint", "body"] as const) {
+      const value: unknown = (parsed as Record<string, unknown>)[key];
+      if (typeof value === "string" || typeof value === "number") facts[key] = value;
+    }
+  } catch {
+    // An unreadable detail only loses the facts, not the error.
+  }
+  return facts;
 }
 
 export interface RefreshInput {
@@ -158,22 +176,44 @@ interface RefreshRequest {
   signal: AbortSignal;
 }
 
-/** The refresh call itself, with one in-place retry on a short 429 and one retry on the new host after a rename. */
+/** amoCRM refused the Redirect URI sent (or, with the older 401 "Некорректный клиент", most likely it: §9.11). */
+function refusedRedirectUri(error: unknown): boolean {
+  return error instanceof AppError && (error.code === "redirect_uri_mismatch" || error.code === "client_auth_failed");
+}
+
+/**
+ * The refresh call itself, with one in-place retry on a short 429, one retry with the Redirect URI stored at consent
+ * when amoCRM refuses the current one, and one retry on the new host after a rename.
+ */
 async function requestRefresh(request: RefreshRequest): Promise<TokenSet> {
   const { row, input, signal } = request;
-  const send = (host: string) =>
+  const sendWith = (host: string, redirectUri: string) =>
     withRateLimitRetry(() =>
       refreshTokens({
         host,
         clientId: request.clientId,
         clientSecret: request.clientSecret,
-        // Byte for byte the Redirect URI the tokens were obtained with (docs/amocrm-contract.md §9.2).
-        redirectUri: row.redirectUri ?? getEnv().redirectUri,
+        redirectUri,
         refreshToken: request.refreshToken,
         now: () => input.now,
         signal,
       }),
     );
+  // The Redirect URI must equal the one registered in the integration (docs/amocrm-contract.md §3.1, §9.2). After
+  // APP_URL changed, the admin registers the new one there: send the deployment's current Redirect URI first, and
+  // the one stored at consent once more if amoCRM refuses it (the integration still has the old address).
+  const send = async (host: string) => {
+    const current = getEnv().redirectUri;
+    try {
+      return await sendWith(host, current);
+    } catch (error) {
+      const stored = row.redirectUri;
+      if (!stored || stored === current || !refusedRedirectUri(error)) throw error;
+      console.warn("[amocrm] amoCRM refused the current Redirect URI on refresh; retrying once with the one stored at consent");
+      signal.throwIfAborted();
+      return sendWith(host, stored);
+    }
+  };
   try {
     return await send(request.accountHost);
   } catch (error) {
@@ -218,6 +258,7 @@ async function handleRefreshFailure(error: unknown, row: Connection, input: Refr
   const detail: Record<string, string | number> = { reason: input.reason };
   if (typeof error.detail.status === "number") detail.status = error.detail.status;
   if (typeof error.detail.hint === "string") detail.hint = error.detail.hint;
+  if (typeof error.detail.body === "string") detail.body = error.detail.body;
   const event = refreshFailureEvent({ code: error.code, detail, retryAfterSeconds: error.retryAfterSeconds });
   if (event.type === "permanent_failure") {
     const latest = await getConnection();

@@ -10,7 +10,12 @@ export interface ConnectionStatus {
   platform: Platform | null;
   mode: "oauth" | "long_lived" | null;
   clientId: string | null;
+  /** This deployment's Redirect URI, from APP_URL. */
   redirectUri: string;
+  /** The Redirect URI the stored tokens were obtained with; null before any consent. */
+  consentRedirectUri: string | null;
+  /** APP_URL changed since the consent: the Redirect URI registered in amoCRM must follow (warned on /connect, /status). */
+  redirectUriChanged: boolean;
   account: { id: number | null; name: string | null; subdomain: string | null; domain: string | null } | null;
   accessTokenExpiresAt: string | null;
   refreshTokenExpiresAt: string | null;
@@ -37,6 +42,14 @@ function parseDetail(value: string | null): Record<string, string | number> {
   }
 }
 
+/**
+ * The Redirect URI stored at consent differs from the deployment's current one (APP_URL changed): amoCRM compares it
+ * with the one registered in the integration byte for byte (docs/amocrm-contract.md §9.2). Only while tokens are kept.
+ */
+export function redirectUriChangedSinceConsent(connection: Pick<Connection, "redirectUri" | "accessTokenEnc" | "mode">, current: string): boolean {
+  return connection.mode === "oauth" && connection.accessTokenEnc !== null && connection.redirectUri !== null && connection.redirectUri !== current;
+}
+
 /** True when a stored secret exists that no configured key can open (the wrong ENCRYPTION_KEY). Cached per value. */
 export function hasKeyMismatch(connection: Connection): boolean {
   return hasUnreadableSecret(connection);
@@ -56,6 +69,8 @@ export async function getConnectionStatus({ now = new Date() }: { now?: Date } =
       platform: null,
       mode: null,
       clientId: null,
+      consentRedirectUri: null,
+      redirectUriChanged: false,
       account: null,
       accessTokenExpiresAt: null,
       refreshTokenExpiresAt: null,
@@ -82,6 +97,8 @@ export async function getConnectionStatus({ now = new Date() }: { now?: Date } =
     platform: connection.platform,
     mode: connection.mode,
     clientId: connection.clientId,
+    consentRedirectUri: connection.redirectUri,
+    redirectUriChanged: redirectUriChangedSinceConsent(connection, env.redirectUri),
     account: hasAccount
       ? {
           id: connection.accountId,

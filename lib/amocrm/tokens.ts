@@ -11,6 +11,8 @@ import {
   isInsideRefreshMargin,
   isTokenStillValid,
   keepsCurrentToken,
+  refreshFailureEvent,
+  refreshedRecently,
   whyNoRefresh,
 } from "./connection-state";
 import { backoffError, refreshUnderLease, usableToken, type AccessToken, type RefreshInput } from "./refresh";
@@ -32,9 +34,21 @@ export { refreshTestSeam } from "./refresh";
  *   wait. It must not silently join a keep-alive or a token user's flight (which respect the backoff and would
  *   report someone else's outcome): it waits for any running refresh to finish (the lease) and then runs its own.
  * - keepalive: keeps the refresh token in use; a pair stored by anyone meanwhile does that too.
+ * - use_now: like use, for an action the admin started (Test connection): it tries at once, ignoring the backoff
+ *   wait, so it never joins a `use` flight (which respects the wait and may end without asking amoCRM).
  * - interrupted: recovers a refresh a dead process left half done.
  */
-type RefreshIntent = "use" | "admin" | "keepalive" | "interrupted";
+type RefreshIntent = "use" | "use_now" | "admin" | "keepalive" | "interrupted";
+
+/**
+ * Who wants the token. Actions the admin started try amoCRM at once; only automatic paths (the lead worker, the
+ * keep-alive, any background caller) respect the backoff wait after a failure (docs/connection-state.md).
+ */
+export interface TokenRequestOptions {
+  now?: Date;
+  /** An action the admin started (Test connection): refresh now if needed, even while a backoff wait runs. */
+  startedByAdmin?: boolean;
+}
 
 // On globalThis: Next may load this module more than once per process (instrumentation and route bundles).
 const flights = globalThis as unknown as { amocrmRefreshFlights?: Map<RefreshIntent, Promise<AccessToken>> };
@@ -72,16 +86,22 @@ async function longLivedToken(row: Connection, now: Date): Promise<AccessToken> 
  * otherwise a refreshed one. A refresh ahead of expiry that fails for a reason that is not the token's fault still
  * returns the current token while it is valid; during a backoff wait no refresh is attempted.
  */
-export async function getAccessToken({ now = new Date() }: { now?: Date } = {}): Promise<AccessToken> {
+export async function getAccessToken({ now = new Date(), startedByAdmin = false }: TokenRequestOptions = {}): Promise<AccessToken> {
   const row = await getConnection();
   const current = usableToken(row);
   if (!row) throw new AppError("not_connected");
   if (row.mode === "long_lived") return longLivedToken(row, now);
   if (!isInsideRefreshMargin(row, now, getEnv().refreshMarginSeconds)) return current;
   try {
-    // During a backoff wait amoCRM is not asked (the check is repeated under the lease).
-    if (isInBackoff(row, now)) throw backoffError(row, now);
-    return await singleFlight("use", { fromGeneration: row.generation, reason: "expiry", ignoreBackoff: false, actor: SYSTEM, now });
+    // During a backoff wait amoCRM is not asked automatically (the check is repeated under the lease).
+    if (!startedByAdmin && isInBackoff(row, now)) throw backoffError(row, now);
+    return await singleFlight(startedByAdmin ? "use_now" : "use", {
+      fromGeneration: row.generation,
+      reason: "expiry",
+      ignoreBackoff: startedByAdmin,
+      actor: SYSTEM,
+      now,
+    });
   } catch (error) {
     if (error instanceof AppError && keepsCurrentToken(error.code) && isTokenStillValid(row, now)) return current;
     throw error;
@@ -92,7 +112,11 @@ export async function getAccessToken({ now = new Date() }: { now?: Date } = {}):
  * After amoCRM answered 401 to `rejected`: a newer stored token if another refresh already happened, otherwise one
  * refresh (the caller retries once with the result). Long-lived tokens are never refreshed.
  */
-export async function refreshAfterUnauthorized({ rejected, now = new Date() }: { rejected: AccessToken; now?: Date }): Promise<AccessToken> {
+export async function refreshAfterUnauthorized({
+  rejected,
+  now = new Date(),
+  startedByAdmin = false,
+}: TokenRequestOptions & { rejected: AccessToken }): Promise<AccessToken> {
   const row = await getConnection();
   const current = usableToken(row);
   if (!row) throw new AppError("not_connected");
@@ -102,7 +126,37 @@ export async function refreshAfterUnauthorized({ rejected, now = new Date() }: {
     await longLivedToken(row, now);
     throw new AppError("token_revoked", { status: 401 });
   }
-  return singleFlight("use", { fromGeneration: row.generation, reason: "unauthorized", ignoreBackoff: false, actor: SYSTEM, now });
+  if (refreshedRecently(row, now)) return refusedAfterRefresh(row, now);
+  return singleFlight(startedByAdmin ? "use_now" : "use", {
+    fromGeneration: row.generation,
+    reason: "unauthorized",
+    ignoreBackoff: startedByAdmin,
+    actor: SYSTEM,
+    now,
+  });
+}
+
+/**
+ * amoCRM answered 401 to a token it issued minutes ago (UNAUTHORIZED_AFTER_REFRESH_WINDOW_MS). Another refresh would
+ * not help and a loop of them ends in 429 and the 403 block, so none is made, for the admin's actions too: the
+ * connection becomes degraded with `unauthorized_after_refresh` and the automatic paths wait out the backoff.
+ */
+async function refusedAfterRefresh(row: Connection, now: Date): Promise<AccessToken> {
+  const detail = { reason: "unauthorized", status: 401 };
+  const event = refreshFailureEvent({ code: "unauthorized_after_refresh", detail });
+  const { applied, transition } = await applyConnectionEvent({
+    event,
+    now,
+    actor: SYSTEM,
+    ifGeneration: row.generation,
+    details: (next) => ({ code: event.code, state: next.state, failureCount: next.failureCount, nextRetryAt: next.nextRetryAt?.toISOString() ?? null, ...detail }),
+  });
+  // Not applied: another writer stored a newer pair meanwhile (or the connection moved on); that one is used.
+  if (!applied || !transition) return usableToken(await getConnection());
+  console.warn("[amocrm] amoCRM refused a token refreshed minutes ago (401); no further refresh, the connection is degraded");
+  const retryAt = transition.next.nextRetryAt;
+  const retryAfterSeconds = retryAt ? Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) : undefined;
+  throw new AppError("unauthorized_after_refresh", { status: 401 }, { retryAfterSeconds });
 }
 
 /** The admin's "refresh now": ignores the backoff wait, still records the outcome. */

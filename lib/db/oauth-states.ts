@@ -4,9 +4,13 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import { getDb } from "./client";
 import { oauthStates } from "./schema";
 
-/** OAuth `state` values: single use, bound to the admin who clicked Authorize, ten minutes of life. */
+/**
+ * OAuth `state` values: single use, bound to the admin who clicked Authorize, twenty minutes of life: as long as
+ * amoCRM's authorization code lives (docs/amocrm-contract.md §3.3, §9.6), so a state never dies before the code it
+ * comes back with.
+ */
 
-export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
+export const OAUTH_STATE_TTL_MS = 20 * 60 * 1000;
 
 function hashState(state: string): string {
   return createHash("sha256").update(state).digest("hex");

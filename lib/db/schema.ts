@@ -119,7 +119,7 @@ export const connections = sqliteTable("connections", {
 export type Connection = typeof connections.$inferSelect;
 export type NewConnection = typeof connections.$inferInsert;
 
-/** OAuth `state` values: single use, bound to the admin who clicked Authorize, ten minutes of life. */
+/** OAuth `state` values: single use, bound to the admin who clicked Authorize, twenty minutes of life. */
 export const oauthStates = sqliteTable("oauth_states", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   stateHash: text("state_hash").notNull().unique(),

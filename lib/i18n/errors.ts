@@ -21,7 +21,10 @@ export async function getErrorDescriber(): Promise<ErrorDescriber> {
       host: String(detail.host ?? ""),
       expected: String(detail.expected ?? ""),
       seconds: Number(detail.retryAfterSeconds ?? detail.seconds ?? 0),
-      status: String(detail.status ?? ""),
+      // Messages have their own wording for an error without an HTTP status: never "(HTTP )".
+      status: detail.status === undefined || detail.status === "" ? "none" : String(detail.status),
+      // What came back instead of JSON (lib/amocrm/http.ts): an HTML page, an empty body, other text.
+      body: String(detail.body ?? "json"),
     });
   };
 }

@@ -43,7 +43,8 @@ export function classifyFailure(error: unknown, { sending }: { sending: boolean 
   if (classifyRefreshFailure(code) !== "transient") return { kind: "unusable", code };
   // Only a 429 says for certain that amoCRM did not take the batch. After a timeout, a dropped connection or a 5xx
   // it may have created the leads anyway (docs/amocrm-contract.md §11.6), so they are looked up before any resend.
-  if (sending && code !== "rate_limited") return { kind: "unknown", code };
+  // A 401 (unauthorized_after_refresh) refused the batch as surely as a 429.
+  if (sending && code !== "rate_limited" && code !== "unauthorized_after_refresh") return { kind: "unknown", code };
   return { kind: "transient", code, retryAfterSeconds: appError.retryAfterSeconds };
 }
 

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { e2e, expect, fake, test, useEnglish } from "../fixtures";
 import type { Page } from "@playwright/test";
 
@@ -125,4 +126,36 @@ test("Disconnect asks for confirmation, then forgets the tokens but keeps the ke
   await expect(statusPage.actionResult).toContainText("Disconnected.");
   const after = await status(page);
   expect(after).toMatchObject({ state: "configured", hasClientSecret: true, accessTokenExpiresAt: null, clientId: e2e.clientId });
+});
+
+test("after APP_URL changed since the consent, /status and /connect warn with both Redirect URIs", async ({ page, statusPage, connectPage }) => {
+  const current = `${e2e.appUrl}/api/amocrm/callback`;
+  await expect(page.getByTestId("redirect-uri-changed-warning")).toHaveCount(0);
+  // The consent was given while the dashboard lived at another address (test set-up: the stored Redirect URI).
+  const previous = "https://old-admin.example.com/api/amocrm/callback";
+  const setStoredRedirectUri = (value: string) => {
+    const db = new Database(e2e.databasePath, { fileMustExist: true });
+    try {
+      db.prepare("update connections set redirect_uri = ? where id = 1").run(value);
+    } finally {
+      db.close();
+    }
+  };
+  setStoredRedirectUri(previous);
+  try {
+    expect(await status(page)).toMatchObject({ redirectUri: current, consentRedirectUri: previous, redirectUriChanged: true });
+    await statusPage.goto();
+    const onStatus = page.getByTestId("redirect-uri-changed-warning");
+    await expect(onStatus).toBeVisible();
+    await expect(onStatus).toContainText(`the Redirect URI was ${previous} and is now ${current}`);
+    await expect(statusPage.connectionState).toHaveText("Connected");
+
+    await connectPage.goto();
+    const onConnect = page.getByTestId("redirect-uri-changed-warning");
+    await expect(onConnect).toBeVisible();
+    await expect(onConnect).toContainText(previous);
+    await expect(connectPage.redirectUri).toHaveText(current);
+  } finally {
+    setStoredRedirectUri(current);
+  }
 });

@@ -113,6 +113,7 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
     res.on("close", () => {
       const status = res.headersSent ? res.statusCode : 0;
       const contentType = req.headers["content-type"];
+      const accept = req.headers.accept;
       state.logRequest({
         method: req.method ?? "GET",
         path: url.pathname,
@@ -120,6 +121,7 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
         accountHost: accountHost ?? null,
         ...(ctx.log.grantType !== undefined ? { grantType: ctx.log.grantType } : {}),
         ...(contentType !== undefined ? { contentType } : {}),
+        ...(accept !== undefined ? { accept } : {}),
         status,
         ...(ctx.log.fault ? { fault: true } : {}),
         ...(ctx.log.rateLimited ? { rateLimited: true } : {}),

@@ -73,6 +73,8 @@ export interface RequestLogEntry {
   accountHost: string | null;
   grantType?: string;
   contentType?: string;
+  /** The request's Accept header, as sent. */
+  accept?: string;
   /** 0 when the client went away before an answer was sent. */
   status: number;
   /** True when a fault answered instead of the real handler. */

@@ -19,7 +19,7 @@ describe("OAuth state lifecycle", () => {
     expect(rows.every((row) => row.state_hash !== state && /^[0-9a-f]{64}$/.test(row.state_hash))).toBe(true);
   });
 
-  it("is accepted once, by the admin who created it, within ten minutes", async () => {
+  it("is accepted once, by the admin who created it, within twenty minutes", async () => {
     const state = await createOauthState({ adminId: alice.id, now: t0 });
     expect((await consumeOauthState({ state, adminId: alice.id, now: at(OAUTH_STATE_TTL_MS - 1000) })).ok).toBe(true);
     const again = await consumeOauthState({ state, adminId: alice.id, now: at(1000) });
@@ -34,7 +34,7 @@ describe("OAuth state lifecycle", () => {
     expect(await consumeOauthState({ state, adminId: alice.id, now: t0 })).toEqual({ ok: false, code: "state_used", outcome: "connected" });
   });
 
-  it("expires after ten minutes", async () => {
+  it("expires after twenty minutes", async () => {
     const state = await createOauthState({ adminId: alice.id, now: t0 });
     expect(await consumeOauthState({ state, adminId: alice.id, now: at(OAUTH_STATE_TTL_MS + 1) })).toEqual({ ok: false, code: "state_expired" });
   });

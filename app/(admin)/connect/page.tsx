@@ -7,6 +7,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { ErrorExplanation } from "@/components/amocrm/error-explanation";
+import { redirectUriChangedSinceConsent } from "@/lib/amocrm/status";
 import { getConnection } from "@/lib/db/connection";
 import { getEnv } from "@/lib/env";
 import { isErrorCode } from "@/lib/error-codes";
@@ -59,6 +60,11 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
         <div className="space-y-4">
           <CopyField value={env.redirectUri} label={t("redirectUri.label")} copyLabel={tCommon("copy")} copiedLabel={tCommon("copied")} testId="redirect-uri" />
           <p className="text-xs text-slate-600">{t("redirectUri.hint")}</p>
+          {connection?.redirectUri && redirectUriChangedSinceConsent(connection, env.redirectUri) && (
+            <Alert tone="warning" testId="redirect-uri-changed-warning">
+              {t("redirectUri.changedWarning", { consent: connection.redirectUri, current: env.redirectUri })}
+            </Alert>
+          )}
           <CopyField value={env.disconnectHookUrl} label={t("hookUrl.label")} copyLabel={tCommon("copy")} copiedLabel={tCommon("copied")} testId="hook-url" />
           <p className="text-xs text-slate-600">{t("hookUrl.hint")}</p>
         </div>

@@ -29,6 +29,7 @@ const EVENT_TYPES = {
   account_read_failed: true,
   token_refreshed: true,
   token_refresh_failed: true,
+  token_refused_after_refresh: true,
   account_host_changed: true,
   disconnected: true,
   amocrm_disconnected: true,
@@ -104,6 +105,13 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
         {longLivedExpiring && status.accessTokenExpiresAt && (
           <div className="mt-3">
             <Alert tone="warning">{t("longLivedWarning", { relative: format.relativeTime(new Date(status.accessTokenExpiresAt), { now, unit: "day" }) })}</Alert>
+          </div>
+        )}
+        {status.redirectUriChanged && status.consentRedirectUri && (
+          <div className="mt-3">
+            <Alert tone="warning" testId="redirect-uri-changed-warning">
+              {t("redirectUriChanged", { consent: status.consentRedirectUri, current: status.redirectUri })}
+            </Alert>
           </div>
         )}
         {storedError && !queryError && (

@@ -1,4 +1,5 @@
-// POST /api/amocrm/test: a fresh GET /api/v4/account with a valid token; answers latency and account.
+// POST /api/amocrm/test: a fresh GET /api/v4/account with a valid token; answers latency and account. The admin
+// started it, so a refresh it needs is tried at once, even during the backoff wait of the automatic paths.
 import { amoFetch } from "@/lib/amocrm/client";
 import { accountSchema } from "@/lib/amocrm/oauth";
 import { getConnection, recordCheck } from "@/lib/db/connection";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = withAdminRoute(async ({ admin }) => {
   try {
-    const { data, latencyMs } = await amoFetch("/api/v4/account", { schema: accountSchema });
+    const { data, latencyMs } = await amoFetch("/api/v4/account", { schema: accountSchema, startedByAdmin: true });
     await recordCheck({ ok: true, latencyMs });
     await addEvent({ type: "test_ok", actor: "admin", actorEmail: admin.email, details: { latencyMs } });
     const domain = (await getConnection())?.accountHost ?? null;
