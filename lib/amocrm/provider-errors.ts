@@ -68,6 +68,13 @@ export function hintOf(body: unknown): string | undefined {
   return undefined;
 }
 
+// The hintless client-authentication 401, in amoCRM's Russian and in Kommo's English (docs/amocrm-contract.md §4).
+const CLIENT_AUTH_WORDING = /некорректный клиент|авторизация клиента не прошла|invalid client|client authentication failed/i;
+
+function textField(body: unknown, key: "title" | "detail"): string {
+  return body && typeof body === "object" && key in body ? String((body as Record<string, unknown>)[key]).slice(0, 300) : "";
+}
+
 export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAnswer): MappedProviderError {
   const hint = hintOf(body);
   if (hint) {
@@ -77,9 +84,9 @@ export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAn
   const validation = status === 400 ? validationErrorsOf(body) : undefined;
   if (validation) return { code: "amocrm_refused_lead", validation };
   if (status === 401) {
-    const title = body && typeof body === "object" && "title" in body ? String(body.title) : "";
     // "Некорректный клиент" without a hint: almost always the Redirect URI, else the ID or secret (docs/amocrm-contract.md §9.11).
-    if (/некорректный клиент|invalid client/i.test(title)) return { code: "client_auth_failed" };
+    // Kommo says it in English, in the title or only in the detail (league's "Client authentication failed").
+    if (CLIENT_AUTH_WORDING.test(`${textField(body, "title")}\n${textField(body, "detail")}`)) return { code: "client_auth_failed" };
     return { code: "token_revoked", hint };
   }
   if (status === 402) return { code: "payment_required" };

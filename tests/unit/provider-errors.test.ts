@@ -32,6 +32,23 @@ describe("mapProviderError (docs/amocrm-contract.md §4)", () => {
     expect(mapProviderError({ status: 401, body }).code).toBe("client_auth_failed");
   });
 
+  // Kommo answers in English (docs/amocrm-contract.md §4): the same cases must give the same codes.
+  it.each([
+    [{ title: "Invalid client", detail: "Client authentication failed" }],
+    [{ title: "Client authentication failed", detail: "Client authentication failed" }],
+    [{ title: "Unauthorized", detail: "Client authentication failed" }],
+    [{ title: "Некорректный запрос", detail: "Авторизация клиента не прошла" }],
+  ])("401 without a hint, %j → client_auth_failed", (words) => {
+    const body = { ...words, type: "https://developers.amocrm.ru/v3/errors/OAuthProblemJson", status: 401 };
+    expect(mapProviderError({ status: 401, body }).code).toBe("client_auth_failed");
+  });
+
+  it("the English 400 'Invalid request' with a hint maps by the hint, as the Russian one", () => {
+    const english = { ...problem(400, "Check the `client_secret` parameter"), title: "Invalid request", detail: "The request is missing a required parameter." };
+    expect(mapProviderError({ status: 400, body: english }).code).toBe("invalid_client_secret");
+    expect(mapProviderError({ status: 401, body: { title: "Unauthorized", detail: "Invalid user name or password" } }).code).toBe("token_revoked");
+  });
+
   it("HTML 403 from nginx → account_blocked", () => {
     const body = "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center></body></html>";
     expect(mapProviderError({ status: 403, body }).code).toBe("account_blocked");

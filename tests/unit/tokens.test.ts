@@ -192,6 +192,35 @@ describe("backoff on failures that are not the token's fault", () => {
   });
 });
 
+describe("Kommo's English answers (kommoEnglishErrors)", () => {
+  const OAUTH_TYPE = "https://developers.amocrm.ru/v3/errors/OAuthProblemJson";
+
+  it("a Kommo client-authentication failure in English is client_auth_failed, as the Russian one", async () => {
+    const { refreshNow } = await tokensModule();
+    amo.fake.controls.configure({ platform: "kommo.com", kommoEnglishErrors: true });
+    await connectThroughFake(amo.fake, new Date(), "kommo.com");
+    // League's own wording for invalid_client, with nothing in Russian and no hint.
+    amo.fake.controls.fault({
+      target: "refresh",
+      status: 401,
+      body: { title: "Client authentication failed", type: OAUTH_TYPE, status: 401, detail: "Client authentication failed" },
+    });
+    expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("client_auth_failed");
+    expect(await readConnection()).toMatchObject({ state: "needs_reauth", lastErrorCode: "client_auth_failed" });
+
+  });
+
+  it("the fake's English hintless 401 for a Redirect URI that no longer matches is client_auth_failed", async () => {
+    const { refreshNow } = await tokensModule();
+    amo.fake.controls.configure({ platform: "kommo.com", kommoEnglishErrors: true });
+    await connectThroughFake(amo.fake, new Date(), "kommo.com");
+    amo.fake.controls.configure({ clientAuthStyle: "legacy401", redirectUri: `${APP_URL}/other` });
+    expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("client_auth_failed");
+    const refused = amo.fake.controls.snapshot().requests.find((request) => request.path === "/oauth2/access_token" && request.status === 401);
+    expect(refused).toMatchObject({ accountHost: "acoustic.kommo.com" });
+  });
+});
+
 describe("a revoked refresh token", () => {
   it("turns the connection to needs_reauth and stops every automatic refresh", async () => {
     const { getAccessToken, refreshNow } = await tokensModule();
