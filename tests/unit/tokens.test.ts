@@ -6,6 +6,8 @@ import {
   ACCOUNT_ID,
   ADMIN_EMAIL,
   APP_URL,
+  CLIENT_ID,
+  CLIENT_SECRET,
   DAY_MS,
   codeOf,
   connectThroughFake,
@@ -218,6 +220,38 @@ describe("Kommo's English answers (kommoEnglishErrors)", () => {
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("client_auth_failed");
     const refused = amo.fake.controls.snapshot().requests.find((request) => request.path === "/oauth2/access_token" && request.status === 401);
     expect(refused).toMatchObject({ accountHost: "acoustic.kommo.com" });
+  });
+});
+
+describe("a legacy amocrm.com account", () => {
+  it("connects through a callback whose referer names amocrm.com, on the account's kommo.com host", async () => {
+    const { saveCredentials } = await import("@/lib/amocrm/connection");
+    const { normalizeAccountAddress } = await import("@/lib/amocrm/platform");
+    const { completeAuthorization } = await import("@/lib/amocrm/callback");
+    const { createAdmin } = await import("@/lib/db/admins");
+    const { createOauthState } = await import("@/lib/db/oauth-states");
+    amo.fake.controls.configure({ platform: "kommo.com" });
+    // The admin typed the address from an old bookmark.
+    const typed = normalizeAccountAddress("https://acoustic.amocrm.com/leads", "kommo.com");
+    expect(typed).toEqual({ ok: true, host: "acoustic.kommo.com", subdomain: "acoustic" });
+    const now = new Date();
+    await saveCredentials({
+      platform: "kommo.com",
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      expectedAccountHost: typed.ok ? typed.host : null,
+      actorEmail: ADMIN_EMAIL,
+      now,
+    });
+    const admin = await createAdmin({ email: `legacy-${Date.now()}@example.com`, passwordHash: "x" });
+    const state = await createOauthState({ adminId: admin.id, now });
+    const { code } = amo.fake.controls.issueCode({ state });
+
+    const outcome = await completeAuthorization({ query: { code, state, referer: "acoustic.amocrm.com", client_id: CLIENT_ID }, admin });
+    expect(outcome).toEqual({ ok: true });
+    expect(await readConnection()).toMatchObject({ state: "connected", accountHost: "acoustic.kommo.com", platform: "kommo.com" });
+    const exchange = amo.fake.controls.snapshot().requests.find((request) => request.path === "/oauth2/access_token");
+    expect(exchange).toMatchObject({ accountHost: "acoustic.kommo.com", status: 200 });
   });
 });
 
