@@ -115,6 +115,13 @@ export function retryDelayMs(failureCount: number, retryAfterSeconds: number | u
   return Math.max(backoffDelayMs(failureCount), (retryAfterSeconds ?? 0) * 1000);
 }
 
+/**
+ * The shortest wait after amoCRM answered about the account (a 403, 402, an account that is gone): a block is not
+ * lifted in seconds and asking again only prolongs it (docs/amocrm-contract.md §9.8). The lead worker holds its
+ * deliveries as long (lib/leads/retry-policy.ts BLOCK_HOLD_MS).
+ */
+export const BLOCKED_MIN_WAIT_MS = 15 * 60_000;
+
 /** amoCRM revokes a refresh token that was not used for three months (docs/amocrm-contract.md §3.3). */
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * DAY_MS;
 
@@ -248,8 +255,17 @@ export function refreshFailureEvent(failure: Failure): RefreshFailureEvent {
   return { type: FAILURE_EVENT[classifyRefreshFailure(failure.code)], ...failure };
 }
 
-// amoCRM answered, but about the account, not the token: a 403 block, 402, an account that is gone.
-const ACCOUNT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["account_blocked", "payment_required", "account_not_found"]);
+// amoCRM's 403s, told apart by their body (lib/amocrm/provider-errors.ts): the block after too many requests, the IP
+// allow-list, and a refusal that does not say why.
+const FORBIDDEN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["account_blocked", "ip_not_allowed", "access_forbidden"]);
+
+/** amoCRM refused access (a 403 of any kind): every call waits, none spends an attempt. */
+export function isForbidden(code: ErrorCode): boolean {
+  return FORBIDDEN_CODES.has(code);
+}
+
+// amoCRM answered, but about the account, not the token: a 403, 402, an account that is gone.
+const ACCOUNT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([...FORBIDDEN_CODES, "payment_required", "account_not_found"]);
 
 /**
  * Ahead of expiry, a refresh that failed (or waits out a backoff) for a reason that is not the token's fault (a
@@ -316,13 +332,14 @@ function refreshFailed(snapshot: ConnectionSnapshot, event: RefreshFailureEvent,
   const failureCount = snapshot.failureCount + 1;
   const permanent = event.type === "permanent_failure";
   const state: ConnectionState = event.type === "transient_failure" ? "degraded" : permanent ? "needs_reauth" : "error";
+  const waitMs = Math.max(retryDelayMs(failureCount, event.retryAfterSeconds), event.type === "blocked" ? BLOCKED_MIN_WAIT_MS : 0);
   return {
     changed: true,
     next: {
       ...snapshot,
       state,
       failureCount,
-      nextRetryAt: permanent ? null : new Date(now.getTime() + retryDelayMs(failureCount, event.retryAfterSeconds)),
+      nextRetryAt: permanent ? null : new Date(now.getTime() + waitMs),
       lastErrorCode: event.code,
     },
     lastError: { code: event.code, detail: event.detail ?? null },

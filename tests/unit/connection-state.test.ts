@@ -118,6 +118,17 @@ describe("effects and fields", () => {
     expect(result.next.nextRetryAt).toEqual(later(300_000));
   });
 
+  it("a block (403, 402, account gone) waits at least 15 minutes, then the longer backoff steps", () => {
+    let snapshot = connected;
+    for (const delay of [900_000, 900_000, 900_000, 3_600_000]) {
+      const result = transition(snapshot, { type: "blocked", code: "ip_not_allowed" }, NOW);
+      expect(result.next.nextRetryAt).toEqual(later(delay));
+      snapshot = result.next;
+    }
+    // A transient failure after a block is back on the short steps' scale, by its own count.
+    expect(transition(connected, { type: "transient_failure", code: "provider_error" }, NOW).next.nextRetryAt).toEqual(later(30_000));
+  });
+
   it("a permanent failure stops automatic attempts", () => {
     const result = transition(SNAPSHOTS.degraded, EVENTS.permanent_failure, NOW);
     expect(result.next).toMatchObject({ state: "needs_reauth", nextRetryAt: null, failureCount: 2, lastErrorCode: "token_revoked" });

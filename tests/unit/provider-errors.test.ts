@@ -54,6 +54,25 @@ describe("mapProviderError (docs/amocrm-contract.md §4)", () => {
     expect(mapProviderError({ status: 403, body }).code).toBe("account_blocked");
   });
 
+  // 403 means several things (docs/amocrm-contract.md §4.1, §4.2): told apart only where the body says which.
+  it.each([
+    // amoCRM's documented error 113: the account's IP allow-list (legacy API body).
+    [{ response: { error: "Доступ к данному аккаунту с вашего IP запрещен", error_code: "113", ip: "203.0.113.7", domain: "acoustic.amocrm.ru" } }],
+    [{ response: { error: "Access to this account is prohibited from your IP address", error_code: 113 } }],
+    [{ title: "Forbidden", type: "https://httpstatus.es/403", status: 403, detail: "Access to this account is prohibited from your IP address" }],
+  ])("JSON 403 naming the IP allow-list, %j → ip_not_allowed", (body) => {
+    expect(mapProviderError({ status: 403, body }).code).toBe("ip_not_allowed");
+  });
+
+  it.each([
+    [{ title: "Forbidden", type: "https://httpstatus.es/403", status: 403, detail: "Forbidden" }],
+    [{}],
+    [""],
+    ["Forbidden"],
+  ])("a 403 whose body does not say why, %j → access_forbidden", (body) => {
+    expect(mapProviderError({ status: 403, body }).code).toBe("access_forbidden");
+  });
+
   it("402 → payment_required, 404 → account_not_found, 429 → rate_limited with the wait", () => {
     expect(mapProviderError({ status: 402, body: { title: "Payment Required" } }).code).toBe("payment_required");
     expect(mapProviderError({ status: 404, body: { title: "Not Found" } }).code).toBe("account_not_found");

@@ -185,7 +185,8 @@ describe("backoff on failures that are not the token's fault", () => {
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("account_blocked");
     let row = await readConnection();
     expect(row).toMatchObject({ state: "error", lastErrorCode: "account_blocked" });
-    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 30_000));
+    // A block is not lifted in seconds: no automatic attempt for 15 minutes (docs/amocrm-contract.md §9.8).
+    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 15 * 60_000));
 
     amo.fake.controls.fault({ target: "refresh", status: 402 });
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("payment_required");
@@ -252,6 +253,51 @@ describe("a legacy amocrm.com account", () => {
     expect(await readConnection()).toMatchObject({ state: "connected", accountHost: "acoustic.kommo.com", platform: "kommo.com" });
     const exchange = amo.fake.controls.snapshot().requests.find((request) => request.path === "/oauth2/access_token");
     expect(exchange).toMatchObject({ accountHost: "acoustic.kommo.com", status: 200 });
+  });
+});
+
+describe("a 403 that names its cause", () => {
+  it("an IP allow-list refusal is ip_not_allowed, holds refreshes for 15 minutes and holds the leads", async () => {
+    const { getAccessToken, refreshNow } = await tokensModule();
+    const { classifyFailure } = await import("@/lib/leads/outbox");
+    await connectThroughFake(amo.fake);
+    const expiresAt = await storedExpiry();
+    amo.fake.controls.fault({
+      target: "refresh",
+      status: 403,
+      times: 10,
+      body: { response: { error: "Доступ к данному аккаунту с вашего IP запрещен", error_code: "113", ip: "203.0.113.7" } },
+    });
+    const now = new Date(expiresAt + 1000);
+    const error = await getAccessToken({ now }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ip_not_allowed" });
+    const row = await readConnection();
+    expect(row).toMatchObject({ state: "error", lastErrorCode: "ip_not_allowed" });
+    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 15 * 60_000));
+
+    // Fourteen minutes on, amoCRM is still not asked; the admin's refresh-now still is, and is recorded.
+    expect(await codeOf(getAccessToken({ now: new Date(now.getTime() + 14 * 60_000) }))).toBe("ip_not_allowed");
+    expect(refreshCalls(amo.fake)).toBe(1);
+    expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("ip_not_allowed");
+    expect(refreshCalls(amo.fake)).toBe(2);
+
+    // The lead worker holds its deliveries on every 403 code, as on the rate-limit block.
+    expect(classifyFailure(error, { sending: true })).toEqual({ kind: "blocked", code: "ip_not_allowed" });
+  });
+
+  it("a JSON 403 that does not say why is access_forbidden, with the same hold", async () => {
+    const { refreshNow } = await tokensModule();
+    const { classifyFailure } = await import("@/lib/leads/outbox");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ htmlErrorStatuses: [] });
+    amo.fake.controls.fault({ target: "refresh", status: 403 });
+    const now = new Date();
+    const error = await refreshNow({ actorEmail: ADMIN_EMAIL, now }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "access_forbidden" });
+    const row = await readConnection();
+    expect(row).toMatchObject({ state: "error", lastErrorCode: "access_forbidden" });
+    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 15 * 60_000));
+    expect(classifyFailure(error, { sending: false })).toEqual({ kind: "blocked", code: "access_forbidden" });
   });
 });
 
