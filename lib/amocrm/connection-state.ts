@@ -26,6 +26,8 @@ export interface ConnectionSnapshot {
   /** No automatic refresh before this time (a backoff wait); null when none is scheduled. */
   nextRetryAt: Date | null;
   lastErrorCode: string | null;
+  /** The account host the tokens are used on; null before a connection. */
+  accountHost: string | null;
 }
 
 type Detail = Record<string, string | number>;
@@ -59,7 +61,12 @@ export type ConnectionEvent =
   | { type: "revoked_by_hook" }
   | { type: "disconnected"; forgetCredentials: boolean }
   /** A callback that failed after its state check: shown as the last error, the connection itself is untouched. */
-  | { type: "authorization_failed"; code: ErrorCode; detail?: Detail };
+  | { type: "authorization_failed"; code: ErrorCode; detail?: Detail }
+  /**
+   * amoCRM named another current host for the account (a renamed subdomain) after the stored one answered a 404, a
+   * redirect or "Invalid account" (docs/amocrm-contract.md §9.4). The caller stores the host that comes with it.
+   */
+  | { type: "account_moved"; previousHost: string; accountHost: string };
 
 /** The three outcomes of a failed refresh. */
 export type RefreshFailureEvent = Extract<ConnectionEvent, { type: "transient_failure" | "blocked" | "permanent_failure" }>;
@@ -74,7 +81,8 @@ export type LogEntry =
   | "long_lived_token_expired"
   | "amocrm_disconnected"
   | "disconnected"
-  | "authorization_failed";
+  | "authorization_failed"
+  | "account_host_changed";
 
 /** What the caller must do to make a transition true, as data. */
 export type Effect =
@@ -283,7 +291,10 @@ const REFRESHABLE: ReadonlySet<ConnectionState> = new Set<ConnectionState>(["con
 /** The snapshot of a stored row (undefined: no row, nothing configured). */
 export function snapshotOf(
   row:
-    | Pick<Connection, "state" | "mode" | "clientId" | "clientSecretEnc" | "accessTokenEnc" | "refreshTokenEnc" | "failureCount" | "nextRetryAt" | "lastErrorCode">
+    | Pick<
+        Connection,
+        "state" | "mode" | "clientId" | "clientSecretEnc" | "accessTokenEnc" | "refreshTokenEnc" | "failureCount" | "nextRetryAt" | "lastErrorCode" | "accountHost"
+      >
     | undefined,
 ): ConnectionSnapshot {
   if (!row) return EMPTY;
@@ -296,6 +307,7 @@ export function snapshotOf(
     failureCount: row.failureCount,
     nextRetryAt: row.nextRetryAt,
     lastErrorCode: row.lastErrorCode,
+    accountHost: row.accountHost,
   };
 }
 
@@ -308,6 +320,7 @@ const EMPTY: ConnectionSnapshot = {
   failureCount: 0,
   nextRetryAt: null,
   lastErrorCode: null,
+  accountHost: null,
 };
 
 const unchanged = (snapshot: ConnectionSnapshot): Transition => ({ changed: false, next: snapshot, effects: [] });
@@ -423,6 +436,13 @@ export function transition(snapshot: ConnectionSnapshot, event: ConnectionEvent,
         effects: [{ type: "forget_tokens" }, { type: "clear_refresh_intent" }, log("disconnected")],
       };
     }
+    case "account_moved":
+      // Only a connection whose tokens are in use moves, and only from the host it still has: a second writer that
+      // found the same rename records nothing.
+      if (!REFRESHABLE.has(snapshot.state) || snapshot.accountHost !== event.previousHost || event.accountHost === event.previousHost) {
+        return unchanged(snapshot);
+      }
+      return { changed: true, next: { ...snapshot, accountHost: event.accountHost }, effects: [log("account_host_changed")] };
     case "authorization_failed":
       return {
         changed: true,

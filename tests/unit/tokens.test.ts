@@ -420,6 +420,61 @@ describe("subdomain renamed", () => {
     expect(lookup).toMatchObject({ accountHost: "api-b.amocrm.ru", status: 200 });
   });
 
+  it("recovers when the API call itself answers 404 on the old host, once, and records it for /status", async () => {
+    const { amoFetch } = await clientModule();
+    const { listEvents } = await import("@/lib/db/events");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ renamedHostApiStatus: 404 });
+    amo.fake.controls.renameSubdomain("acoustic4");
+    const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
+    expect(data.subdomain).toBe("acoustic4");
+    expect(await readConnection()).toMatchObject({ accountHost: "acoustic4.amocrm.ru", accountSubdomain: "acoustic4", state: "connected" });
+    const [moved] = (await listEvents({ limit: 100 })).filter((event) => event.type === "account_host_changed");
+    expect(JSON.parse(String(moved?.details))).toEqual({ previousHost: "acoustic.amocrm.ru", accountHost: "acoustic4.amocrm.ru" });
+    const snapshot = amo.fake.controls.snapshot();
+    expect(snapshot.calls.subdomainLookups).toBe(1);
+    // No refresh was needed: the tokens were good, only the address had moved.
+    expect(snapshot.calls.tokenRefresh).toBe(0);
+
+    // A 404 on the current host is not a rename: amoCRM is asked, names the same host, and the 404 stands.
+    expect(await codeOf(amoFetch("/api/v4/no-such-thing"))).toBe("account_not_found");
+    expect(amo.fake.controls.snapshot().calls.subdomainLookups).toBe(2);
+    expect((await eventTypes()).filter((type) => type === "account_host_changed")).toHaveLength(1);
+  });
+
+  it("recovers when the old host answers with a redirect, on an API call and on a refresh, never following it", async () => {
+    const { amoFetch } = await clientModule();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ renamedHostRedirect: 301 });
+    amo.fake.controls.renameSubdomain("acoustic5");
+    const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
+    expect(data.subdomain).toBe("acoustic5");
+    expect((await readConnection()).accountHost).toBe("acoustic5.amocrm.ru");
+
+    amo.fake.controls.renameSubdomain("acoustic6");
+    await setStoredExpiry(new Date(Date.now() - 1000));
+    const again = await amoFetch("/api/v4/account", { schema: accountSchema });
+    expect(again.data.subdomain).toBe("acoustic6");
+    const row = await readConnection();
+    expect(row).toMatchObject({ accountHost: "acoustic6.amocrm.ru", state: "connected" });
+    const refreshes = amo.fake.controls.snapshot().requests.filter((request) => request.path === "/oauth2/access_token" && request.grantType === "refresh_token");
+    expect(refreshes.map((request) => [request.accountHost, request.status])).toEqual([
+      ["acoustic5.amocrm.ru", 301],
+      ["acoustic6.amocrm.ru", 200],
+    ]);
+    expect((await eventTypes()).filter((type) => type === "account_host_changed")).toHaveLength(2);
+  });
+
+  it("reads the refresh's 'Invalid account' hint as a moved account too", async () => {
+    const { refreshNow } = await tokensModule();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.renameSubdomain("acoustic7");
+    amo.fake.controls.fault({ target: "refresh", hint: "Invalid account", times: 1 });
+    await refreshNow({ actorEmail: ADMIN_EMAIL });
+    expect(await readConnection()).toMatchObject({ accountHost: "acoustic7.amocrm.ru", state: "connected" });
+    expect(amo.fake.controls.snapshot().calls.subdomainLookups).toBe(1);
+  });
+
   it("also recovers when the API's 401 on the old host starts it", async () => {
     const { amoFetch } = await clientModule();
     await connectThroughFake(amo.fake);
