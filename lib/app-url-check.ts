@@ -1,5 +1,3 @@
-import { isIP } from "node:net";
-
 /**
  * Whether amoCRM can come back to APP_URL (docs/amocrm-contract.md §7.1, §9.9): its servers call the disconnect hook
  * on `${APP_URL}` and the Redirect URI is built from it, so a loopback or private host is out of amoCRM's reach and
@@ -12,6 +10,10 @@ export interface AppUrlProblem {
   reason: AppUrlReason;
   host: string;
 }
+
+// URL has already normalized the host: IPv4 as four decimal parts, IPv6 (brackets removed below) with colons.
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const isIPv6 = (host: string) => host.includes(":");
 
 // Names that never resolve from the internet: mDNS, and the suffixes reserved or customary for internal networks.
 const INTERNAL_SUFFIXES = [".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp"];
@@ -33,12 +35,11 @@ export function checkAppUrl(appUrl: string): AppUrlProblem | null {
 
 function isLoopback(host: string): boolean {
   if (host === "localhost" || host.endsWith(".localhost") || host === "::1") return true;
-  return isIP(host) === 4 && host.startsWith("127.");
+  return IPV4.test(host) && host.startsWith("127.");
 }
 
 function isPrivate(host: string): boolean {
-  const family = isIP(host);
-  if (family === 4) {
+  if (IPV4.test(host)) {
     const [a = 0, b = 0] = host.split(".").map(Number);
     return (
       a === 0 ||
@@ -49,7 +50,7 @@ function isPrivate(host: string): boolean {
       (a === 192 && b === 168)
     );
   }
-  if (family === 6) return /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host === "::";
+  if (isIPv6(host)) return /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host === "::";
   // A bare name with no dot resolves only on the local network.
   return !host.includes(".") || INTERNAL_SUFFIXES.some((suffix) => host.endsWith(suffix));
 }
