@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   unauthorized_after_refresh: 502,
   account_not_found: 502,
   account_blocked: 502,
+  ip_not_allowed: 502,
+  access_forbidden: 502,
   payment_required: 502,
   rate_limited: 429,
   provider_error: 502,

@@ -3,7 +3,19 @@ import { hashPassword } from "@/lib/auth/password";
 import { countAdmins, createAdmin } from "@/lib/db/admins";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createSetupToken } from "@/lib/db/setup-tokens";
+import { checkAppUrl, type AppUrlReason } from "@/lib/app-url-check";
 import { EnvError, getEnv } from "@/lib/env";
+
+// amoCRM comes back to APP_URL (the Redirect URI, the disconnect hook): a start-up line says when it may not. It warns
+// only; whether such an APP_URL may start at all is lib/env.ts's decision.
+const APP_URL_WARNINGS: Record<AppUrlReason, (appUrl: string) => string> = {
+  loopback: (appUrl) =>
+    `APP_URL ${appUrl} is a loopback address (a local trial): amoCRM's servers cannot reach it, so the disconnect hook never arrives and only this computer's browser can finish the authorization. Use the dashboard's public https address.`,
+  private: (appUrl) =>
+    `APP_URL ${appUrl} is a private address: amoCRM's servers cannot reach it, so the disconnect hook never arrives, and browsers outside this network cannot finish the authorization. Use the dashboard's public https address.`,
+  not_https: (appUrl) =>
+    `APP_URL ${appUrl} is not https: amoCRM may refuse an http Redirect URI and the admin's sign-in travels unencrypted. Use the dashboard's public https address.`,
+};
 
 /**
  * Runs once when the server starts (instrumentation.ts): checks the configuration, applies migrations and makes
@@ -20,6 +32,8 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   for (const warning of env.warnings) console.warn(`[config] ${warning}`);
+  const appUrlProblem = env.isProduction ? checkAppUrl(env.appUrl) : null;
+  if (appUrlProblem) console.warn(`[config] ${APP_URL_WARNINGS[appUrlProblem.reason](env.appUrl)}`);
   if (env.amocrmApiOrigin) {
     console.warn(`[config] AMOCRM_API_ORIGIN is set: every amoCRM call goes to ${env.amocrmApiOrigin} (test provider)`);
   }

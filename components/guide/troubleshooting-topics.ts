@@ -58,6 +58,8 @@ export const ERROR_GROUP_OF = {
   unauthorized_after_refresh: "amocrm",
   account_not_found: "amocrm",
   account_blocked: "amocrm",
+  ip_not_allowed: "amocrm",
+  access_forbidden: "amocrm",
   payment_required: "amocrm",
   rate_limited: "amocrm",
   provider_error: "amocrm",

@@ -2,7 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { amoHttp, providerError, withRateLimitRetry, type AmoHttpRequest, type AmoHttpResponse } from "./http";
-import { getAccessToken, refreshAfterUnauthorized, type AccessToken } from "./tokens";
+import { isRedirectAnswer } from "./subdomain";
+import { followRenamedAccount, getAccessToken, refreshAfterUnauthorized, type AccessToken } from "./tokens";
 
 /**
  * The account API for the rest of the server: `amoFetch("/api/v4/...")` with a valid token, JSON in and out.
@@ -45,7 +46,8 @@ export async function amoFetch<S extends z.ZodType = z.ZodUnknown>(
 ): Promise<AmoFetchResult<z.output<S>>> {
   const { now, startedByAdmin } = init;
   let token = await getAccessToken({ now, startedByAdmin });
-  let sent = await send(token, path, init);
+  let sent: { response: AmoHttpResponse; latencyMs: number };
+  ({ token, sent } = await sendFollowingRename(token, path, init));
   if (sent.response.status === 401) {
     token = await refreshAfterUnauthorized({ rejected: token, now, startedByAdmin });
     sent = await send(token, path, init);
@@ -59,6 +61,30 @@ export async function amoFetch<S extends z.ZodType = z.ZodUnknown>(
   const parsed = init.schema.safeParse(body);
   if (!parsed.success) throw new AppError("malformed_response");
   return { data: parsed.data, status: response.status, latencyMs };
+}
+
+/**
+ * Sends once; a 404 or a redirect from the account host may mean the account was renamed (docs/amocrm-contract.md
+ * §9.4): then amoCRM is asked for the current host and the call is sent there once. Otherwise the answer stands.
+ */
+async function sendFollowingRename(
+  token: AccessToken,
+  path: string,
+  init: AmoFetchInit<z.ZodType>,
+): Promise<{ token: AccessToken; sent: { response: AmoHttpResponse; latencyMs: number } }> {
+  let sent: { response: AmoHttpResponse; latencyMs: number } | undefined;
+  try {
+    sent = await send(token, path, init);
+    if (sent.response.status !== 404) return { token, sent };
+  } catch (error) {
+    if (!isRedirectAnswer(error)) throw error;
+    const moved = await followRenamedAccount({ rejected: token, now: init.now });
+    if (!moved) throw error;
+    return { token: moved, sent: await send(moved, path, init) };
+  }
+  const moved = await followRenamedAccount({ rejected: token, now: init.now });
+  if (!moved) return { token, sent };
+  return { token: moved, sent: await send(moved, path, init) };
 }
 
 async function send(

@@ -26,6 +26,8 @@ export interface ConnectionSnapshot {
   /** No automatic refresh before this time (a backoff wait); null when none is scheduled. */
   nextRetryAt: Date | null;
   lastErrorCode: string | null;
+  /** The account host the tokens are used on; null before a connection. */
+  accountHost: string | null;
 }
 
 type Detail = Record<string, string | number>;
@@ -59,7 +61,12 @@ export type ConnectionEvent =
   | { type: "revoked_by_hook" }
   | { type: "disconnected"; forgetCredentials: boolean }
   /** A callback that failed after its state check: shown as the last error, the connection itself is untouched. */
-  | { type: "authorization_failed"; code: ErrorCode; detail?: Detail };
+  | { type: "authorization_failed"; code: ErrorCode; detail?: Detail }
+  /**
+   * amoCRM named another current host for the account (a renamed subdomain) after the stored one answered a 404, a
+   * redirect or "Invalid account" (docs/amocrm-contract.md §9.4). The caller stores the host that comes with it.
+   */
+  | { type: "account_moved"; previousHost: string; accountHost: string };
 
 /** The three outcomes of a failed refresh. */
 export type RefreshFailureEvent = Extract<ConnectionEvent, { type: "transient_failure" | "blocked" | "permanent_failure" }>;
@@ -75,7 +82,8 @@ export type LogEntry =
   | "long_lived_token_expired"
   | "amocrm_disconnected"
   | "disconnected"
-  | "authorization_failed";
+  | "authorization_failed"
+  | "account_host_changed";
 
 /** What the caller must do to make a transition true, as data. */
 export type Effect =
@@ -115,6 +123,13 @@ export function backoffDelayMs(failureCount: number): number {
 export function retryDelayMs(failureCount: number, retryAfterSeconds: number | undefined): number {
   return Math.max(backoffDelayMs(failureCount), (retryAfterSeconds ?? 0) * 1000);
 }
+
+/**
+ * The shortest wait after amoCRM answered about the account (a 403, 402, an account that is gone): a block is not
+ * lifted in seconds and asking again only prolongs it (docs/amocrm-contract.md §9.8). The lead worker holds its
+ * deliveries as long (lib/leads/retry-policy.ts BLOCK_HOLD_MS).
+ */
+export const BLOCKED_MIN_WAIT_MS = 15 * 60_000;
 
 /** amoCRM revokes a refresh token that was not used for three months (docs/amocrm-contract.md §3.3). */
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * DAY_MS;
@@ -269,8 +284,17 @@ export function refreshFailureEvent(failure: Failure): RefreshFailureEvent {
   return { type: FAILURE_EVENT[classifyRefreshFailure(failure.code)], ...failure };
 }
 
-// amoCRM answered, but about the account, not the token: a 403 block, 402, an account that is gone.
-const ACCOUNT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["account_blocked", "payment_required", "account_not_found"]);
+// amoCRM's 403s, told apart by their body (lib/amocrm/provider-errors.ts): the block after too many requests, the IP
+// allow-list, and a refusal that does not say why.
+const FORBIDDEN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["account_blocked", "ip_not_allowed", "access_forbidden"]);
+
+/** amoCRM refused access (a 403 of any kind): every call waits, none spends an attempt. */
+export function isForbidden(code: ErrorCode): boolean {
+  return FORBIDDEN_CODES.has(code);
+}
+
+// amoCRM answered, but about the account, not the token: a 403, 402, an account that is gone.
+const ACCOUNT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([...FORBIDDEN_CODES, "payment_required", "account_not_found"]);
 
 /**
  * Ahead of expiry, a refresh that failed (or waits out a backoff) for a reason that is not the token's fault (a
@@ -288,7 +312,10 @@ const REFRESHABLE: ReadonlySet<ConnectionState> = new Set<ConnectionState>(["con
 /** The snapshot of a stored row (undefined: no row, nothing configured). */
 export function snapshotOf(
   row:
-    | Pick<Connection, "state" | "mode" | "clientId" | "clientSecretEnc" | "accessTokenEnc" | "refreshTokenEnc" | "failureCount" | "nextRetryAt" | "lastErrorCode">
+    | Pick<
+        Connection,
+        "state" | "mode" | "clientId" | "clientSecretEnc" | "accessTokenEnc" | "refreshTokenEnc" | "failureCount" | "nextRetryAt" | "lastErrorCode" | "accountHost"
+      >
     | undefined,
 ): ConnectionSnapshot {
   if (!row) return EMPTY;
@@ -301,6 +328,7 @@ export function snapshotOf(
     failureCount: row.failureCount,
     nextRetryAt: row.nextRetryAt,
     lastErrorCode: row.lastErrorCode,
+    accountHost: row.accountHost,
   };
 }
 
@@ -313,6 +341,7 @@ const EMPTY: ConnectionSnapshot = {
   failureCount: 0,
   nextRetryAt: null,
   lastErrorCode: null,
+  accountHost: null,
 };
 
 const unchanged = (snapshot: ConnectionSnapshot): Transition => ({ changed: false, next: snapshot, effects: [] });
@@ -337,13 +366,14 @@ function refreshFailed(snapshot: ConnectionSnapshot, event: RefreshFailureEvent,
   const failureCount = snapshot.failureCount + 1;
   const permanent = event.type === "permanent_failure";
   const state: ConnectionState = event.type === "transient_failure" ? "degraded" : permanent ? "needs_reauth" : "error";
+  const waitMs = Math.max(retryDelayMs(failureCount, event.retryAfterSeconds), event.type === "blocked" ? BLOCKED_MIN_WAIT_MS : 0);
   return {
     changed: true,
     next: {
       ...snapshot,
       state,
       failureCount,
-      nextRetryAt: permanent ? null : new Date(now.getTime() + retryDelayMs(failureCount, event.retryAfterSeconds)),
+      nextRetryAt: permanent ? null : new Date(now.getTime() + waitMs),
       lastErrorCode: event.code,
     },
     lastError: { code: event.code, detail: event.detail ?? null },
@@ -430,6 +460,13 @@ export function transition(snapshot: ConnectionSnapshot, event: ConnectionEvent,
         effects: [{ type: "forget_tokens" }, { type: "clear_refresh_intent" }, log("disconnected")],
       };
     }
+    case "account_moved":
+      // Only a connection whose tokens are in use moves, and only from the host it still has: a second writer that
+      // found the same rename records nothing.
+      if (!REFRESHABLE.has(snapshot.state) || snapshot.accountHost !== event.previousHost || event.accountHost === event.previousHost) {
+        return unchanged(snapshot);
+      }
+      return { changed: true, next: { ...snapshot, accountHost: event.accountHost }, effects: [log("account_host_changed")] };
     case "authorization_failed":
       return {
         changed: true,

@@ -29,13 +29,18 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export type AccountHost = { host: string; subdomain: string; platform: Platform };
 
-/** `sub.amocrm.ru` → its parts, when it is exactly one label under a known suffix; otherwise null. */
+/**
+ * `sub.amocrm.ru` → its parts, when it is exactly one label under a known suffix; otherwise null. A legacy
+ * `sub.amocrm.com` is the Kommo account `sub.kommo.com`: amocrm.com accounts moved there and their API host is
+ * deprecated (docs/amocrm-contract.md §0), so `host` is always the platform's current host.
+ */
 export function parseAccountHost(host: string): AccountHost | null {
   for (const platform of Object.keys(PLATFORM_INFO) as Platform[]) {
+    const [current] = PLATFORM_INFO[platform].suffixes;
     for (const suffix of PLATFORM_INFO[platform].suffixes) {
       if (!host.endsWith(`.${suffix}`)) continue;
       const subdomain = host.slice(0, -(suffix.length + 1));
-      if (LABEL.test(subdomain) && subdomain !== "www") return { host, subdomain, platform };
+      if (LABEL.test(subdomain) && subdomain !== "www") return { host: `${subdomain}.${current}`, subdomain, platform };
     }
   }
   return null;

@@ -84,6 +84,13 @@ function looksLikeHtml(body: unknown): boolean {
   return typeof body === "string" && /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(body);
 }
 
+// The hintless client-authentication 401, in amoCRM's Russian and in Kommo's English (docs/amocrm-contract.md §4).
+const CLIENT_AUTH_WORDING = /некорректный клиент|авторизация клиента не прошла|invalid client|client authentication failed/i;
+
+function textField(body: unknown, key: "title" | "detail" | "error"): string {
+  return body && typeof body === "object" && key in body ? String((body as Record<string, unknown>)[key]).slice(0, 300) : "";
+}
+
 export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAnswer): MappedProviderError {
   const hint = hintOf(body);
   if (hint) {
@@ -96,16 +103,36 @@ export function mapProviderError({ status, body, retryAfterSeconds }: ProviderAn
     // amoCRM's HTML login page instead of the JSON 401: seen once the user who granted access was deactivated
     // (docs/amocrm-contract.md §4.1, §9.14); the token itself may be fine, so it is not called revoked.
     if (looksLikeHtml(body)) return { code: "user_deactivated" };
-    const title = body && typeof body === "object" && "title" in body ? String(body.title) : "";
     // "Некорректный клиент" without a hint: almost always the Redirect URI, else the ID or secret (docs/amocrm-contract.md §9.11).
-    if (/некорректный клиент|invalid client/i.test(title)) return { code: "client_auth_failed" };
+    // Kommo says it in English, in the title or only in the detail (league's "Client authentication failed").
+    if (CLIENT_AUTH_WORDING.test(`${textField(body, "title")}\n${textField(body, "detail")}`)) return { code: "client_auth_failed" };
     return { code: "token_revoked", hint };
   }
   if (status === 402) return { code: "payment_required" };
-  if (status === 403) return { code: "account_blocked" };
+  if (status === 403) return { code: forbiddenCode(body) };
   if (status === 404) return { code: "account_not_found" };
   if (status === 429) return { code: "rate_limited", retryAfterSeconds };
   return { code: "provider_error", hint };
+}
+
+/**
+ * What a 403 means, as far as its body tells (docs/amocrm-contract.md §4.1, §4.2, §11.6): nginx's HTML page is the
+ * block after too many requests; a JSON body naming the IP address (amoCRM's error 113) is the account's IP
+ * allow-list. Anything else (a disabled account has no known body) cannot be told apart: access_forbidden says so.
+ */
+function forbiddenCode(body: unknown): ErrorCode {
+  if (typeof body === "string") return /<html|nginx/i.test(body) ? "account_blocked" : "access_forbidden";
+  return namesIpAllowList(body) ? "ip_not_allowed" : "access_forbidden";
+}
+
+const IP_ALLOW_LIST_WORDING = /\bIP\b|white ?list|allow ?list|белый список/i;
+
+function namesIpAllowList(body: unknown): boolean {
+  if (!body || typeof body !== "object") return false;
+  // The legacy API wraps its error in `response` ({response: {error, error_code, ip, domain}}).
+  const inner = "response" in body && body.response && typeof body.response === "object" ? body.response : body;
+  if ("error_code" in inner && String(inner.error_code) === "113") return true;
+  return IP_ALLOW_LIST_WORDING.test([textField(inner, "title"), textField(inner, "detail"), textField(inner, "error")].join("\n"));
 }
 
 /** `retry_after` in the body or a `Retry-After` header in seconds; undefined when absent or nonsense. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import { getConnection, readAccessToken, readSecrets, recordRefreshIntent, updateAccountHost } from "@/lib/db/connection";
+import { getConnection, readAccessToken, readSecrets, recordRefreshIntent } from "@/lib/db/connection";
 import type { Actor } from "@/lib/db/events";
 import { tryAcquireLease, type Lease } from "@/lib/db/lease";
 import type { Connection } from "@/lib/db/schema";
@@ -218,31 +218,50 @@ async function requestRefresh(request: RefreshRequest): Promise<TokenSet> {
     return await send(request.accountHost);
   } catch (error) {
     if (!looksLikeRenamedAccount(error)) throw error;
-    const apiDomain = row.apiDomain ?? (request.accessToken ? readAccessTokenClaims(request.accessToken).apiDomain : undefined);
-    if (!apiDomain) throw error;
-    const current = await lookupCurrentAccountHost({
-      apiDomain,
+    const currentHost = await moveToCurrentHost({
+      row,
       refreshToken: request.refreshToken,
-      platform: row.platform,
-      accountId: row.accountId,
-    }).catch(() => null);
-    if (!current || current.host === request.accountHost) throw error;
-    await updateAccountHost({
-      previousHost: request.accountHost,
-      accountHost: current.host,
-      accountSubdomain: current.subdomain,
+      accessToken: request.accessToken,
+      actor: input.actor,
       now: input.now,
-      event: {
-        type: "account_host_changed",
-        ...input.actor,
-        at: input.now,
-        details: { previousHost: request.accountHost, accountHost: current.host },
-      },
     });
+    if (!currentHost) throw error;
     console.info("[amocrm] the account was renamed; retrying the refresh on its new host");
     signal.throwIfAborted();
-    return send(current.host);
+    return send(currentHost);
   }
+}
+
+/**
+ * After the stored host answered like a renamed account (docs/amocrm-contract.md §9.4): asks amoCRM for the account's
+ * current host and, when it is another one, records the move through the state machine (`account_moved`, shown on
+ * /status) and stores it. Returns the current host, or null when amoCRM does not name another one (nothing changes).
+ */
+export async function moveToCurrentHost({
+  row,
+  refreshToken,
+  accessToken,
+  actor,
+  now,
+}: {
+  row: Connection;
+  refreshToken: string;
+  accessToken: string | null;
+  actor: Actor;
+  now: Date;
+}): Promise<string | null> {
+  const apiDomain = row.apiDomain ?? (accessToken ? readAccessTokenClaims(accessToken).apiDomain : undefined);
+  if (!apiDomain || !row.accountHost) return null;
+  const current = await lookupCurrentAccountHost({ apiDomain, refreshToken, platform: row.platform, accountId: row.accountId }).catch(() => null);
+  if (!current || current.host === row.accountHost) return null;
+  await applyConnectionEvent({
+    event: { type: "account_moved", previousHost: row.accountHost, accountHost: current.host },
+    now,
+    actor,
+    fields: { accountHost: current.host, accountSubdomain: current.subdomain },
+    details: { previousHost: row.accountHost, accountHost: current.host },
+  });
+  return current.host;
 }
 
 /**

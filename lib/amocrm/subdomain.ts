@@ -24,13 +24,21 @@ export interface CurrentAccountHost {
 }
 
 /**
- * A refresh answered like this on the stored host may mean the account moved: a 404, or a 401 that is not one of
- * the token endpoint's explicit refusals (those carry a hint such as "Token has been revoked").
+ * A refresh answered like this on the stored host may mean the account moved: a 404, a redirect (never followed:
+ * lib/amocrm/http.ts), the hint "Invalid account", or a 401 that is not one of the token endpoint's explicit
+ * refusals (those carry a hint such as "Token has been revoked").
  */
 export function looksLikeRenamedAccount(error: unknown): boolean {
   if (!(error instanceof AppError)) return false;
-  if (error.code === "account_not_found") return true;
+  if (error.code === "account_not_found" || error.code === "invalid_account" || isRedirectAnswer(error)) return true;
   return error.detail.status === 401 && error.detail.hint === undefined && error.code !== "client_auth_failed";
+}
+
+/** amoHttp refuses to follow a 3xx and reports it as provider_error with the status. */
+export function isRedirectAnswer(error: unknown): boolean {
+  if (!(error instanceof AppError) || error.code !== "provider_error") return false;
+  const status = error.detail.status;
+  return typeof status === "number" && status >= 300 && status < 400;
 }
 
 /** The account's current host, or null when amoCRM does not say or says something that is not this account's. */

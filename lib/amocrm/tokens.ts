@@ -1,5 +1,5 @@
 import "server-only";
-import { clearRefreshIntent, getConnection } from "@/lib/db/connection";
+import { clearRefreshIntent, getConnection, readSecrets } from "@/lib/db/connection";
 import type { Connection } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import type { ErrorCode } from "@/lib/error-codes";
@@ -14,8 +14,9 @@ import {
   refreshFailureEvent,
   refreshedRecently,
   whyNoRefresh,
+  whyTokenUnusable,
 } from "./connection-state";
-import { backoffError, refreshUnderLease, usableToken, type AccessToken, type RefreshInput } from "./refresh";
+import { backoffError, moveToCurrentHost, refreshUnderLease, usableToken, type AccessToken, type RefreshInput } from "./refresh";
 import { applyConnectionEvent } from "./transitions";
 
 /**
@@ -157,6 +158,25 @@ async function refusedAfterRefresh(row: Connection, now: Date): Promise<AccessTo
   const retryAt = transition.next.nextRetryAt;
   const retryAfterSeconds = retryAt ? Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) : undefined;
   throw new AppError("unauthorized_after_refresh", { status: 401 }, { retryAfterSeconds });
+}
+
+/**
+ * After an API call on `rejected`'s host answered 404 or a redirect: the account may have been renamed
+ * (docs/amocrm-contract.md §9.4). Asks amoCRM for its current host (with the refresh token, which stays unused) and
+ * returns the token to use there, or null when amoCRM names no other host. Another caller having moved it already
+ * counts too. A long-lived token has no refresh token for the lookup: null.
+ */
+export async function followRenamedAccount({ rejected, now = new Date() }: { rejected: AccessToken; now?: Date }): Promise<AccessToken | null> {
+  const row = await getConnection();
+  if (!row || whyTokenUnusable(row)) return null;
+  if (row.accountHost !== rejected.accountHost) return usableToken(row);
+  const { refreshToken, accessToken } = readSecrets(row);
+  if (row.mode !== "oauth" || !refreshToken) return null;
+  const currentHost = await moveToCurrentHost({ row, refreshToken, accessToken, actor: SYSTEM, now });
+  if (!currentHost) return null;
+  console.info("[amocrm] the account was renamed; retrying the call on its new host");
+  // The tokens belong to the account, not to its address: the same token is used on the new host.
+  return { ...usableToken(row), accountHost: currentHost };
 }
 
 /** The admin's "refresh now": ignores the backoff wait, still records the outcome. */

@@ -114,18 +114,6 @@ export async function updateConnection(
   });
 }
 
-/** The account was renamed (docs/amocrm-contract.md §9.4): the new host replaces the old one, only if the old one is still stored. */
-export async function updateAccountHost(
-  input: { previousHost: string; accountHost: string; accountSubdomain: string; now: Date; event: EventInput },
-): Promise<boolean> {
-  const { written } = await updateConnection((row) =>
-    row?.accountHost === input.previousHost
-      ? { fields: { accountHost: input.accountHost, accountSubdomain: input.accountSubdomain, updatedAt: input.now }, event: input.event }
-      : null,
-  );
-  return written;
-}
-
 export async function recordCheck({ ok, latencyMs, now = new Date() }: { ok: boolean; latencyMs: number | null; now?: Date }): Promise<void> {
   getDb()
     .update(connections)

@@ -1,5 +1,5 @@
 import "server-only";
-import { classifyRefreshFailure } from "@/lib/amocrm/connection-state";
+import { classifyRefreshFailure, isForbidden } from "@/lib/amocrm/connection-state";
 import { getAccessToken } from "@/lib/amocrm/tokens";
 import { addLeadNotes, COMPLEX_BATCH_LIMIT, createComplexLeads, findLeadByReference, listTrackingFieldCodes } from "@/lib/amocrm/leads-api";
 import {
@@ -38,7 +38,7 @@ export function classifyFailure(error: unknown, { sending }: { sending: boolean 
   const appError = toAppError(error);
   if (!appError) return { kind: "transient", code: "provider_error" };
   const code = appError.code;
-  if (code === "account_blocked") return { kind: "blocked", code };
+  if (isForbidden(code)) return { kind: "blocked", code };
   if (code === "amocrm_refused_lead") return { kind: "refused", refused: refusedLeads(appError.detail) };
   if (classifyRefreshFailure(code) !== "transient") return { kind: "unusable", code };
   // Only a 429 says for certain that amoCRM did not take the batch. After a timeout, a dropped connection or a 5xx

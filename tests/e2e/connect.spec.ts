@@ -1,4 +1,4 @@
-import { e2e, expect, fake, test, useEnglish } from "../fixtures";
+import { e2e, expect, fake, test, useEnglish, useLocale } from "../fixtures";
 import type { Page } from "@playwright/test";
 
 // One connection, one story: these tests build on each other in order.
@@ -29,6 +29,21 @@ async function expectState(page: Page, state: string) {
   expect(response.status()).toBe(200);
   expect((await response.json()).state).toBe(state);
 }
+
+test("warns that amoCRM cannot come back to a loopback APP_URL, in the admin's language", async ({ page, connectPage }) => {
+  // The suite runs the production build on http://127.0.0.1: a local trial, which the page must call out.
+  await connectPage.goto();
+  await expect(connectPage.appUrlWarning).toBeVisible();
+  await expect(connectPage.appUrlWarning).toContainText(e2e.appUrl);
+  await expect(connectPage.appUrlWarning).toContainText("only reachable from this computer");
+  await useLocale(page, "ru");
+  await page.reload();
+  await expect(connectPage.appUrlWarning).toContainText("доступен только с этого компьютера");
+  await useLocale(page, "uz");
+  await page.reload();
+  await expect(connectPage.appUrlWarning).toContainText("faqat shu kompyuterdan");
+  await useEnglish(page);
+});
 
 test("the form explains bad input next to each field and keeps what was typed", async ({ page, connectPage }) => {
   await connectPage.goto();

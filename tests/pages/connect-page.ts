@@ -15,6 +15,7 @@ export type Platform = "amocrm.ru" | "kommo.com";
 export class ConnectPage extends AdminShell {
   readonly redirectUri: Locator;
   readonly originWarning: Locator;
+  readonly appUrlWarning: Locator;
   readonly error: ErrorExplanation;
 
   readonly credentialsForm: Locator;
@@ -38,6 +39,7 @@ export class ConnectPage extends AdminShell {
     // Code elements with no accessible name of their own; the ids are the page's.
     this.redirectUri = page.getByTestId("redirect-uri");
     this.originWarning = page.getByTestId("origin-warning");
+    this.appUrlWarning = page.getByTestId("app-url-warning");
     this.error = new ErrorExplanation(page, this.text);
 
     this.credentialsForm = page.getByRole("form", { name: text.form.legend, exact: true });

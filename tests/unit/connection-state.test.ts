@@ -22,7 +22,7 @@ const later = (ms: number) => new Date(NOW.getTime() + ms);
 /** No row at all: nothing configured. */
 const none = snapshotOf(undefined);
 const configured: ConnectionSnapshot = { ...none, state: "configured", hasCredentials: true };
-const connected: ConnectionSnapshot = { ...configured, state: "connected", hasAccessToken: true, hasRefreshToken: true };
+const connected: ConnectionSnapshot = { ...configured, state: "connected", hasAccessToken: true, hasRefreshToken: true, accountHost: "acoustic.amocrm.ru" };
 
 /** One reachable snapshot per state (plus a long-lived connection), as the rows the app stores. */
 const SNAPSHOTS = {
@@ -50,6 +50,7 @@ const EVENTS = {
   disconnected: { type: "disconnected", forgetCredentials: false },
   disconnected_forgetting: { type: "disconnected", forgetCredentials: true },
   authorization_failed: { type: "authorization_failed", code: "state_expired" },
+  account_moved: { type: "account_moved", previousHost: "acoustic.amocrm.ru", accountHost: "acoustic2.amocrm.ru" },
 } satisfies Record<string, ConnectionEvent>;
 
 type Row = Record<keyof typeof EVENTS, ConnectionState | "-">;
@@ -58,14 +59,14 @@ const S = (s: ConnectionState) => s;
 // prettier-ignore
 const TABLE: Record<keyof typeof SNAPSHOTS, Row> = {
   //                credentials_saved     credentials_changed    consented            long_lived_token_saved refreshed           transient_failure   blocked          permanent_failure       long_lived_token_expired revoked_by_hook    disconnected             disconnected_forgetting  authorization_failed
-  not_configured: { credentials_saved: S("configured"), credentials_changed: S("configured"), consented: "-", long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: "-", disconnected: S("not_configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("not_configured") },
-  configured: { credentials_saved: S("configured"), credentials_changed: S("configured"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("configured") },
-  connected: { credentials_saved: S("connected"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: S("connected"), transient_failure: S("degraded"), blocked: S("error"), permanent_failure: S("needs_reauth"), long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("connected") },
-  degraded: { credentials_saved: S("degraded"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: S("connected"), transient_failure: S("degraded"), blocked: S("error"), permanent_failure: S("needs_reauth"), long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("degraded") },
-  needs_reauth: { credentials_saved: S("needs_reauth"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("needs_reauth") },
-  revoked: { credentials_saved: S("revoked"), credentials_changed: S("revoked"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("revoked"), disconnected_forgetting: S("not_configured"), authorization_failed: S("revoked") },
-  error: { credentials_saved: S("error"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: S("connected"), transient_failure: S("degraded"), blocked: S("error"), permanent_failure: S("needs_reauth"), long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("error") },
-  long_lived: { credentials_saved: S("connected"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: S("error"), revoked_by_hook: S("revoked"), disconnected: S("not_configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("connected") },
+  not_configured: { credentials_saved: S("configured"), credentials_changed: S("configured"), consented: "-", long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: "-", disconnected: S("not_configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("not_configured"), account_moved: "-" },
+  configured: { credentials_saved: S("configured"), credentials_changed: S("configured"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("configured"), account_moved: "-" },
+  connected: { credentials_saved: S("connected"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: S("connected"), transient_failure: S("degraded"), blocked: S("error"), permanent_failure: S("needs_reauth"), long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("connected"), account_moved: S("connected") },
+  degraded: { credentials_saved: S("degraded"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: S("connected"), transient_failure: S("degraded"), blocked: S("error"), permanent_failure: S("needs_reauth"), long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("degraded"), account_moved: S("degraded") },
+  needs_reauth: { credentials_saved: S("needs_reauth"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("needs_reauth"), account_moved: "-" },
+  revoked: { credentials_saved: S("revoked"), credentials_changed: S("revoked"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("revoked"), disconnected_forgetting: S("not_configured"), authorization_failed: S("revoked"), account_moved: "-" },
+  error: { credentials_saved: S("error"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: S("connected"), transient_failure: S("degraded"), blocked: S("error"), permanent_failure: S("needs_reauth"), long_lived_token_expired: "-", revoked_by_hook: S("revoked"), disconnected: S("configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("error"), account_moved: S("error") },
+  long_lived: { credentials_saved: S("connected"), credentials_changed: S("needs_reauth"), consented: S("connected"), long_lived_token_saved: S("connected"), refreshed: "-", transient_failure: "-", blocked: "-", permanent_failure: "-", long_lived_token_expired: S("error"), revoked_by_hook: S("revoked"), disconnected: S("not_configured"), disconnected_forgetting: S("not_configured"), authorization_failed: S("connected"), account_moved: "-" },
 };
 
 describe("the transition table", () => {
@@ -116,6 +117,27 @@ describe("effects and fields", () => {
   it("a Retry-After longer than the backoff step wins", () => {
     const result = transition(connected, { type: "transient_failure", code: "rate_limited", retryAfterSeconds: 300 }, NOW);
     expect(result.next.nextRetryAt).toEqual(later(300_000));
+  });
+
+  it("a block (403, 402, account gone) waits at least 15 minutes, then the longer backoff steps", () => {
+    let snapshot = connected;
+    for (const delay of [900_000, 900_000, 900_000, 3_600_000]) {
+      const result = transition(snapshot, { type: "blocked", code: "ip_not_allowed" }, NOW);
+      expect(result.next.nextRetryAt).toEqual(later(delay));
+      snapshot = result.next;
+    }
+    // A transient failure after a block is back on the short steps' scale, by its own count.
+    expect(transition(connected, { type: "transient_failure", code: "provider_error" }, NOW).next.nextRetryAt).toEqual(later(30_000));
+  });
+
+  it("a moved account changes the host and records it, only while the host is still the old one", () => {
+    const result = transition(SNAPSHOTS.degraded, EVENTS.account_moved, NOW);
+    expect(result.next).toEqual({ ...SNAPSHOTS.degraded, accountHost: "acoustic2.amocrm.ru" });
+    expect(effectTypes(SNAPSHOTS.degraded, EVENTS.account_moved)).toEqual(["log:account_host_changed"]);
+    expect(result.lastError).toBeUndefined();
+    // Another writer moved it first: nothing to record twice.
+    expect(transition(result.next, EVENTS.account_moved, NOW).changed).toBe(false);
+    expect(transition(connected, { ...EVENTS.account_moved, accountHost: "acoustic.amocrm.ru" }, NOW).changed).toBe(false);
   });
 
   it("a permanent failure stops automatic attempts", () => {
@@ -195,6 +217,7 @@ describe("random event sequences (fast-check)", () => {
     failure.map((f): ConnectionEvent => ({ type: "blocked", ...f })),
     failure.map((f): ConnectionEvent => ({ type: "permanent_failure", ...f })),
     codes.map((code): ConnectionEvent => ({ type: "authorization_failed", code })),
+    fc.constantFrom("acoustic.amocrm.ru", "acoustic2.amocrm.ru").map((host): ConnectionEvent => ({ type: "account_moved", previousHost: "acoustic.amocrm.ru", accountHost: host })),
   );
   const steps = fc.array(fc.tuple(event, fc.integer({ min: 0, max: 10 * 86_400_000 })), { maxLength: 40 });
 

@@ -18,7 +18,9 @@ describe("normalizeAccountAddress", () => {
     ["acoustic.amocrm.ru.", "amocrm.ru", "acoustic.amocrm.ru"],
     ["acoustic.amocrm.ru:443", "amocrm.ru", "acoustic.amocrm.ru"],
     ["acoustic.kommo.com/leads", "kommo.com", "acoustic.kommo.com"],
-    ["old-account.amocrm.com", "kommo.com", "old-account.amocrm.com"],
+    // Former amocrm.com accounts are Kommo accounts at {subdomain}.kommo.com (docs/amocrm-contract.md §0).
+    ["old-account.amocrm.com", "kommo.com", "old-account.kommo.com"],
+    ["https://Old-Account.amoCRM.com/leads/1", "kommo.com", "old-account.kommo.com"],
     ["my-company-2", "amocrm.ru", "my-company-2.amocrm.ru"],
     ["ａｃｏｕｓｔｉｃ", "amocrm.ru", "acoustic.amocrm.ru"], // full-width letters fold to ASCII (NFKC)
   ];
@@ -31,6 +33,7 @@ describe("normalizeAccountAddress", () => {
     ["   ", "amocrm.ru", "empty"],
     ["acoustic.kommo.com", "amocrm.ru", "other_platform"],
     ["acoustic.amocrm.ru", "kommo.com", "other_platform"],
+    ["old-account.amocrm.com", "amocrm.ru", "other_platform"],
     ["www.amocrm.ru", "amocrm.ru", "invalid"],
     ["www", "amocrm.ru", "invalid"],
     ["a.b.amocrm.ru", "amocrm.ru", "invalid"],
@@ -60,6 +63,11 @@ describe("validateReferer", () => {
     ["Acoustic.AMOCRM.ru", "amocrm.ru"],
   ])("accepts %s as %s", (referer, platform) => {
     expect(validateReferer(referer)?.platform).toBe(platform);
+  });
+
+  it("reads a legacy amocrm.com referer as the account's kommo.com host", () => {
+    expect(validateReferer("legacy.amocrm.com")).toEqual({ host: "legacy.kommo.com", subdomain: "legacy", platform: "kommo.com" });
+    expect(validateReferer("Legacy.AmoCRM.com")?.host).toBe("legacy.kommo.com");
   });
 
   it.each([

@@ -32,9 +32,45 @@ describe("mapProviderError (docs/amocrm-contract.md §4)", () => {
     expect(mapProviderError({ status: 401, body }).code).toBe("client_auth_failed");
   });
 
+  // Kommo answers in English (docs/amocrm-contract.md §4): the same cases must give the same codes.
+  it.each([
+    [{ title: "Invalid client", detail: "Client authentication failed" }],
+    [{ title: "Client authentication failed", detail: "Client authentication failed" }],
+    [{ title: "Unauthorized", detail: "Client authentication failed" }],
+    [{ title: "Некорректный запрос", detail: "Авторизация клиента не прошла" }],
+  ])("401 without a hint, %j → client_auth_failed", (words) => {
+    const body = { ...words, type: "https://developers.amocrm.ru/v3/errors/OAuthProblemJson", status: 401 };
+    expect(mapProviderError({ status: 401, body }).code).toBe("client_auth_failed");
+  });
+
+  it("the English 400 'Invalid request' with a hint maps by the hint, as the Russian one", () => {
+    const english = { ...problem(400, "Check the `client_secret` parameter"), title: "Invalid request", detail: "The request is missing a required parameter." };
+    expect(mapProviderError({ status: 400, body: english }).code).toBe("invalid_client_secret");
+    expect(mapProviderError({ status: 401, body: { title: "Unauthorized", detail: "Invalid user name or password" } }).code).toBe("token_revoked");
+  });
+
   it("HTML 403 from nginx → account_blocked", () => {
     const body = "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center></body></html>";
     expect(mapProviderError({ status: 403, body }).code).toBe("account_blocked");
+  });
+
+  // 403 means several things (docs/amocrm-contract.md §4.1, §4.2): told apart only where the body says which.
+  it.each([
+    // amoCRM's documented error 113: the account's IP allow-list (legacy API body).
+    [{ response: { error: "Доступ к данному аккаунту с вашего IP запрещен", error_code: "113", ip: "203.0.113.7", domain: "acoustic.amocrm.ru" } }],
+    [{ response: { error: "Access to this account is prohibited from your IP address", error_code: 113 } }],
+    [{ title: "Forbidden", type: "https://httpstatus.es/403", status: 403, detail: "Access to this account is prohibited from your IP address" }],
+  ])("JSON 403 naming the IP allow-list, %j → ip_not_allowed", (body) => {
+    expect(mapProviderError({ status: 403, body }).code).toBe("ip_not_allowed");
+  });
+
+  it.each([
+    [{ title: "Forbidden", type: "https://httpstatus.es/403", status: 403, detail: "Forbidden" }],
+    [{}],
+    [""],
+    ["Forbidden"],
+  ])("a 403 whose body does not say why, %j → access_forbidden", (body) => {
+    expect(mapProviderError({ status: 403, body }).code).toBe("access_forbidden");
   });
 
   it("402 → payment_required, 404 → account_not_found, 429 → rate_limited with the wait", () => {

@@ -6,6 +6,8 @@ import {
   ACCOUNT_ID,
   ADMIN_EMAIL,
   APP_URL,
+  CLIENT_ID,
+  CLIENT_SECRET,
   DAY_MS,
   codeOf,
   connectThroughFake,
@@ -183,12 +185,119 @@ describe("backoff on failures that are not the token's fault", () => {
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("account_blocked");
     let row = await readConnection();
     expect(row).toMatchObject({ state: "error", lastErrorCode: "account_blocked" });
-    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 30_000));
+    // A block is not lifted in seconds: no automatic attempt for 15 minutes (docs/amocrm-contract.md §9.8).
+    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 15 * 60_000));
 
     amo.fake.controls.fault({ target: "refresh", status: 402 });
     expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("payment_required");
     row = await readConnection();
     expect(row).toMatchObject({ state: "error", lastErrorCode: "payment_required", failureCount: 2 });
+  });
+});
+
+describe("Kommo's English answers (kommoEnglishErrors)", () => {
+  const OAUTH_TYPE = "https://developers.amocrm.ru/v3/errors/OAuthProblemJson";
+
+  it("a Kommo client-authentication failure in English is client_auth_failed, as the Russian one", async () => {
+    const { refreshNow } = await tokensModule();
+    amo.fake.controls.configure({ platform: "kommo.com", kommoEnglishErrors: true });
+    await connectThroughFake(amo.fake, new Date(), "kommo.com");
+    // League's own wording for invalid_client, with nothing in Russian and no hint.
+    amo.fake.controls.fault({
+      target: "refresh",
+      status: 401,
+      body: { title: "Client authentication failed", type: OAUTH_TYPE, status: 401, detail: "Client authentication failed" },
+    });
+    expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("client_auth_failed");
+    expect(await readConnection()).toMatchObject({ state: "needs_reauth", lastErrorCode: "client_auth_failed" });
+
+  });
+
+  it("the fake's English hintless 401 for a Redirect URI that no longer matches is client_auth_failed", async () => {
+    const { refreshNow } = await tokensModule();
+    amo.fake.controls.configure({ platform: "kommo.com", kommoEnglishErrors: true });
+    await connectThroughFake(amo.fake, new Date(), "kommo.com");
+    amo.fake.controls.configure({ clientAuthStyle: "legacy401", redirectUri: `${APP_URL}/other` });
+    expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL }))).toBe("client_auth_failed");
+    const refused = amo.fake.controls.snapshot().requests.find((request) => request.path === "/oauth2/access_token" && request.status === 401);
+    expect(refused).toMatchObject({ accountHost: "acoustic.kommo.com" });
+  });
+});
+
+describe("a legacy amocrm.com account", () => {
+  it("connects through a callback whose referer names amocrm.com, on the account's kommo.com host", async () => {
+    const { saveCredentials } = await import("@/lib/amocrm/connection");
+    const { normalizeAccountAddress } = await import("@/lib/amocrm/platform");
+    const { completeAuthorization } = await import("@/lib/amocrm/callback");
+    const { createAdmin } = await import("@/lib/db/admins");
+    const { createOauthState } = await import("@/lib/db/oauth-states");
+    amo.fake.controls.configure({ platform: "kommo.com" });
+    // The admin typed the address from an old bookmark.
+    const typed = normalizeAccountAddress("https://acoustic.amocrm.com/leads", "kommo.com");
+    expect(typed).toEqual({ ok: true, host: "acoustic.kommo.com", subdomain: "acoustic" });
+    const now = new Date();
+    await saveCredentials({
+      platform: "kommo.com",
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      expectedAccountHost: typed.ok ? typed.host : null,
+      actorEmail: ADMIN_EMAIL,
+      now,
+    });
+    const admin = await createAdmin({ email: `legacy-${Date.now()}@example.com`, passwordHash: "x" });
+    const state = await createOauthState({ adminId: admin.id, now });
+    const { code } = amo.fake.controls.issueCode({ state });
+
+    const outcome = await completeAuthorization({ query: { code, state, referer: "acoustic.amocrm.com", client_id: CLIENT_ID }, admin });
+    expect(outcome).toEqual({ ok: true });
+    expect(await readConnection()).toMatchObject({ state: "connected", accountHost: "acoustic.kommo.com", platform: "kommo.com" });
+    const exchange = amo.fake.controls.snapshot().requests.find((request) => request.path === "/oauth2/access_token");
+    expect(exchange).toMatchObject({ accountHost: "acoustic.kommo.com", status: 200 });
+  });
+});
+
+describe("a 403 that names its cause", () => {
+  it("an IP allow-list refusal is ip_not_allowed, holds refreshes for 15 minutes and holds the leads", async () => {
+    const { getAccessToken, refreshNow } = await tokensModule();
+    const { classifyFailure } = await import("@/lib/leads/outbox");
+    await connectThroughFake(amo.fake);
+    const expiresAt = await storedExpiry();
+    amo.fake.controls.fault({
+      target: "refresh",
+      status: 403,
+      times: 10,
+      body: { response: { error: "Доступ к данному аккаунту с вашего IP запрещен", error_code: "113", ip: "203.0.113.7" } },
+    });
+    const now = new Date(expiresAt + 1000);
+    const error = await getAccessToken({ now }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ip_not_allowed" });
+    const row = await readConnection();
+    expect(row).toMatchObject({ state: "error", lastErrorCode: "ip_not_allowed" });
+    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 15 * 60_000));
+
+    // Fourteen minutes on, amoCRM is still not asked; the admin's refresh-now still is, and is recorded.
+    expect(await codeOf(getAccessToken({ now: new Date(now.getTime() + 14 * 60_000) }))).toBe("ip_not_allowed");
+    expect(refreshCalls(amo.fake)).toBe(1);
+    expect(await codeOf(refreshNow({ actorEmail: ADMIN_EMAIL, now }))).toBe("ip_not_allowed");
+    expect(refreshCalls(amo.fake)).toBe(2);
+
+    // The lead worker holds its deliveries on every 403 code, as on the rate-limit block.
+    expect(classifyFailure(error, { sending: true })).toEqual({ kind: "blocked", code: "ip_not_allowed" });
+  });
+
+  it("a JSON 403 that does not say why is access_forbidden, with the same hold", async () => {
+    const { refreshNow } = await tokensModule();
+    const { classifyFailure } = await import("@/lib/leads/outbox");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ htmlErrorStatuses: [] });
+    amo.fake.controls.fault({ target: "refresh", status: 403 });
+    const now = new Date();
+    const error = await refreshNow({ actorEmail: ADMIN_EMAIL, now }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "access_forbidden" });
+    const row = await readConnection();
+    expect(row).toMatchObject({ state: "error", lastErrorCode: "access_forbidden" });
+    expect(row.nextRetryAt).toEqual(new Date(now.getTime() + 15 * 60_000));
+    expect(classifyFailure(error, { sending: false })).toEqual({ kind: "blocked", code: "access_forbidden" });
   });
 });
 
@@ -309,6 +418,61 @@ describe("subdomain renamed", () => {
     expect(snapshot.calls.tokenRefresh).toBe(2);
     const lookup = snapshot.requests.find((request) => request.path === "/oauth2/account/current/subdomain");
     expect(lookup).toMatchObject({ accountHost: "api-b.amocrm.ru", status: 200 });
+  });
+
+  it("recovers when the API call itself answers 404 on the old host, once, and records it for /status", async () => {
+    const { amoFetch } = await clientModule();
+    const { listEvents } = await import("@/lib/db/events");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ renamedHostApiStatus: 404 });
+    amo.fake.controls.renameSubdomain("acoustic4");
+    const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
+    expect(data.subdomain).toBe("acoustic4");
+    expect(await readConnection()).toMatchObject({ accountHost: "acoustic4.amocrm.ru", accountSubdomain: "acoustic4", state: "connected" });
+    const [moved] = (await listEvents({ limit: 100 })).filter((event) => event.type === "account_host_changed");
+    expect(JSON.parse(String(moved?.details))).toEqual({ previousHost: "acoustic.amocrm.ru", accountHost: "acoustic4.amocrm.ru" });
+    const snapshot = amo.fake.controls.snapshot();
+    expect(snapshot.calls.subdomainLookups).toBe(1);
+    // No refresh was needed: the tokens were good, only the address had moved.
+    expect(snapshot.calls.tokenRefresh).toBe(0);
+
+    // A 404 on the current host is not a rename: amoCRM is asked, names the same host, and the 404 stands.
+    expect(await codeOf(amoFetch("/api/v4/no-such-thing"))).toBe("account_not_found");
+    expect(amo.fake.controls.snapshot().calls.subdomainLookups).toBe(2);
+    expect((await eventTypes()).filter((type) => type === "account_host_changed")).toHaveLength(1);
+  });
+
+  it("recovers when the old host answers with a redirect, on an API call and on a refresh, never following it", async () => {
+    const { amoFetch } = await clientModule();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.configure({ renamedHostRedirect: 301 });
+    amo.fake.controls.renameSubdomain("acoustic5");
+    const { data } = await amoFetch("/api/v4/account", { schema: accountSchema });
+    expect(data.subdomain).toBe("acoustic5");
+    expect((await readConnection()).accountHost).toBe("acoustic5.amocrm.ru");
+
+    amo.fake.controls.renameSubdomain("acoustic6");
+    await setStoredExpiry(new Date(Date.now() - 1000));
+    const again = await amoFetch("/api/v4/account", { schema: accountSchema });
+    expect(again.data.subdomain).toBe("acoustic6");
+    const row = await readConnection();
+    expect(row).toMatchObject({ accountHost: "acoustic6.amocrm.ru", state: "connected" });
+    const refreshes = amo.fake.controls.snapshot().requests.filter((request) => request.path === "/oauth2/access_token" && request.grantType === "refresh_token");
+    expect(refreshes.map((request) => [request.accountHost, request.status])).toEqual([
+      ["acoustic5.amocrm.ru", 301],
+      ["acoustic6.amocrm.ru", 200],
+    ]);
+    expect((await eventTypes()).filter((type) => type === "account_host_changed")).toHaveLength(2);
+  });
+
+  it("reads the refresh's 'Invalid account' hint as a moved account too", async () => {
+    const { refreshNow } = await tokensModule();
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.renameSubdomain("acoustic7");
+    amo.fake.controls.fault({ target: "refresh", hint: "Invalid account", times: 1 });
+    await refreshNow({ actorEmail: ADMIN_EMAIL });
+    expect(await readConnection()).toMatchObject({ accountHost: "acoustic7.amocrm.ru", state: "connected" });
+    expect(amo.fake.controls.snapshot().calls.subdomainLookups).toBe(1);
   });
 
   it("also recovers when the API's 401 on the old host starts it", async () => {

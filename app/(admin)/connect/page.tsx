@@ -8,6 +8,7 @@ import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { ErrorExplanation } from "@/components/amocrm/error-explanation";
 import { redirectUriChangedSinceConsent } from "@/lib/amocrm/status";
+import { checkAppUrl } from "@/lib/app-url-check";
 import { getConnection } from "@/lib/db/connection";
 import { getEnv } from "@/lib/env";
 import { isErrorCode } from "@/lib/error-codes";
@@ -35,6 +36,8 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
   const origin = await pageOrigin();
   const connected = connection?.state === "connected" || connection?.state === "degraded";
   const hasCredentials = Boolean(connection?.clientId && connection.clientSecretEnc);
+  // In production amoCRM must be able to come back to APP_URL (lib/startup.ts logs the same at start).
+  const appUrlProblem = env.isProduction ? checkAppUrl(env.appUrl) : null;
 
   return (
     <div className="space-y-6">
@@ -49,6 +52,12 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
       </div>
 
       {typeof error === "string" && isErrorCode(error) && <ErrorExplanation code={error} />}
+
+      {appUrlProblem && (
+        <Alert tone="warning" testId="app-url-warning">
+          {t(`redirectUri.appUrlWarning.${appUrlProblem.reason}`, { appUrl: env.appUrl })}
+        </Alert>
+      )}
 
       {origin && origin !== env.appOrigin && (
         <Alert tone="warning" testId="origin-warning">

@@ -73,12 +73,16 @@ export async function resetDatabase(): Promise<void> {
   getSqlite().exec("DELETE FROM connections; DELETE FROM connection_events; DELETE FROM leases;");
 }
 
-/** Saves the credentials and connects through the fake's code exchange, as the callback does. */
-export async function connectThroughFake(fake: FakeAmo, now = new Date()): Promise<void> {
+/**
+ * Saves the credentials and connects through the fake's code exchange, as the callback does. `platform` Kommo
+ * connects `acoustic.kommo.com` (the fake must be configured with the same platform).
+ */
+export async function connectThroughFake(fake: FakeAmo, now = new Date(), platform: "amocrm.ru" | "kommo.com" = "amocrm.ru"): Promise<void> {
   const { saveCredentials, storeConnectedTokens } = await import("@/lib/amocrm/connection");
   const { exchangeCode, fetchAccount } = await import("@/lib/amocrm/oauth");
+  const accountHost = platform === "amocrm.ru" ? ACCOUNT_HOST : "acoustic.kommo.com";
   await saveCredentials({
-    platform: "amocrm.ru",
+    platform,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     expectedAccountHost: null,
@@ -87,22 +91,22 @@ export async function connectThroughFake(fake: FakeAmo, now = new Date()): Promi
   });
   const { code } = fake.controls.issueCode();
   const tokens = await exchangeCode({
-    host: ACCOUNT_HOST,
+    host: accountHost,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     redirectUri: REDIRECT_URI,
     code,
     now: () => now,
   });
-  const account = await fetchAccount({ host: ACCOUNT_HOST, accessToken: tokens.accessToken });
+  const account = await fetchAccount({ host: accountHost, accessToken: tokens.accessToken });
   await storeConnectedTokens({
     mode: "oauth",
-    platform: "amocrm.ru",
+    platform,
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     redirectUri: REDIRECT_URI,
-    accountHost: ACCOUNT_HOST,
+    accountHost,
     account,
     apiDomain: tokens.claims.apiDomain ?? null,
     actor: "admin",
