@@ -184,6 +184,8 @@ test.describe("delivery to amoCRM", () => {
   test.beforeEach(async ({ page, request, loginPage, connectPage, consentPage }) => {
     await ensureConnected(page, loginPage, connectPage, consentPage);
     await fake.call(request, "leads/reset");
+    // These tests expect the default lead settings (Incoming leads, tag `website`); another file may have changed them.
+    sql((db) => db.prepare("DELETE FROM lead_settings").run());
   });
 
   test("a lead reaches amoCRM once, with its contact, tag, UTM fields and message", async ({ request }) => {
