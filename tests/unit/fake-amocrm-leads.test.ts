@@ -1,6 +1,7 @@
 // The fake amoCRM's leads API (docs/amocrm-contract.md §11) and its rate limit (§4.1, §11.7), exercised over real HTTP on loopback.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeAmo, type FakeAmo, type LeadsSnapshot } from "../fake-amocrm/server";
+import { fakeControl } from "./helpers/fake-control";
 
 const HOST = "acoustic.amocrm.ru";
 const MAIN_PIPELINE = 7012345;
@@ -25,19 +26,7 @@ beforeEach(async () => {
 
 // --- helpers -----------------------------------------------------------------------
 
-async function control(path: string, body?: unknown): Promise<Response> {
-  return fetch(`${fake.url}/__control${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function controlJson<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
-  const res = await control(path, body);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const { controlJson } = fakeControl(() => fake);
 
 async function api(path: string, init: { method?: string; body?: unknown; token?: string | null; signal?: AbortSignal } = {}): Promise<Response> {
   const bearer = init.token === undefined ? token : init.token;

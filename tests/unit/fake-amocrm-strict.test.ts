@@ -2,10 +2,8 @@
 // the switch at its default, and what it does once the switch is on.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
+import { CLIENT_ID, SECRET, REDIRECT, fakeControl } from "./helpers/fake-control";
 
-const CLIENT_ID = "2912780f-a1e4-4d5d-a069-ee01422d8bef";
-const SECRET = "PZp1wm7VpAUBvpTzADj4CRHjmuvRR4PwVS7EqVxxxNvpMglIWK8uy6KWSgxxvdjY";
-const REDIRECT = "http://127.0.0.1:3101/api/amocrm/callback";
 const ACCOUNT = "acoustic.amocrm.ru";
 
 let fake: FakeAmo;
@@ -22,15 +20,7 @@ beforeEach(async () => {
 
 // --- helpers -----------------------------------------------------------------------
 
-async function controlJson<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${fake.url}/__control${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const { controlJson } = fakeControl(() => fake);
 
 /** A request to the fake as the app sends it: the host it means in X-Amocrm-Account-Host (none when undefined). */
 function amo(path: string, init: { host?: string; method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}): Promise<Response> {

@@ -5,10 +5,8 @@ import type { AddressInfo } from "node:net";
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
+import { CLIENT_ID, SECRET, REDIRECT, fakeControl } from "./helpers/fake-control";
 
-const CLIENT_ID = "2912780f-a1e4-4d5d-a069-ee01422d8bef";
-const SECRET = "PZp1wm7VpAUBvpTzADj4CRHjmuvRR4PwVS7EqVxxxNvpMglIWK8uy6KWSgxxvdjY";
-const REDIRECT = "http://127.0.0.1:3101/api/amocrm/callback";
 const OAUTH_TYPE = "https://developers.amocrm.ru/v3/errors/OAuthProblemJson";
 const BAD_REQUEST_DETAIL = "В запросе отсутствует ряд параметров или параметры невалидны";
 
@@ -28,19 +26,7 @@ beforeEach(async () => {
 
 // --- helpers -----------------------------------------------------------------------
 
-async function control(path: string, body?: unknown): Promise<Response> {
-  return fetch(`${fake.url}/__control${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function controlJson<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
-  const res = await control(path, body);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const { control, controlJson } = fakeControl(() => fake);
 
 interface TokenResponse {
   token_type: string;
