@@ -24,6 +24,14 @@ export type AttemptResult =
   /** A timeout: amoCRM may have created the leads; look them up before sending again. */
   | { kind: "unknown"; code: string };
 
+/**
+ * The detail a lead's stored error code is described with: a lead records its code, not the HTTP status, and only
+ * amoCRM's refusal has a known one (400). Any other code gets its wording for an unknown status, never a made-up one.
+ */
+export function leadErrorDetail(code: string): Record<string, string | number> {
+  return code === "amocrm_refused_lead" ? { status: 400 } : {};
+}
+
 export interface LeadAttempt {
   id: string;
   /** Attempts made so far, counting this one. */

@@ -4,7 +4,7 @@ import { DecryptionError } from "@/lib/crypto/secrets";
 import { listLeadsPage, openLeadData } from "@/lib/db/leads";
 import type { Lead } from "@/lib/db/schema";
 import type { ErrorDescriber } from "@/lib/i18n/errors";
-import type { LeadStatus } from "./delivery-outcome";
+import { leadErrorDetail, type LeadStatus } from "./delivery-outcome";
 import type { PageCursor } from "./page-cursor";
 
 /**
@@ -76,8 +76,7 @@ export function toLeadLogEntry(row: Lead, { describe, domain }: { describe: Erro
     error: code
       ? {
           code,
-          // amoCRM's refusal is an HTTP 400 (interfaces.md, "dead"); the message names the status.
-          message: describe(code, { status: "400" }),
+          message: describe(code, leadErrorDetail(code)),
           amocrmReason: code === "amocrm_refused_lead" ? row.lastErrorDetail : null,
         }
       : null,

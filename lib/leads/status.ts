@@ -2,7 +2,7 @@ import "server-only";
 import { findLead } from "@/lib/db/leads";
 import { AppError } from "@/lib/errors";
 import { describeError } from "@/lib/i18n/errors";
-import type { LeadStatus } from "./delivery-outcome";
+import { leadErrorDetail, type LeadStatus } from "./delivery-outcome";
 
 /** What `GET /api/v1/leads/{id}` tells the website about a lead: its fate, never its personal data. */
 export interface SiteLeadStatus {
@@ -32,7 +32,7 @@ export async function describeLeadForSite(id: string): Promise<SiteLeadStatus> {
     amocrmContactId: lead.amocrmContactId,
     lastError:
       lead.lastErrorCode && lead.lastErrorAt && (waiting || lead.status === "dead")
-        ? { code: lead.lastErrorCode, message: await describeError(lead.lastErrorCode, { status: "400" }), at: lead.lastErrorAt.toISOString() }
+        ? { code: lead.lastErrorCode, message: await describeError(lead.lastErrorCode, leadErrorDetail(lead.lastErrorCode)), at: lead.lastErrorAt.toISOString() }
         : null,
     createdAt: lead.createdAt.toISOString(),
     sentAt: lead.sentAt?.toISOString() ?? null,

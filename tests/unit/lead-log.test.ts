@@ -76,7 +76,8 @@ describe("a lead in the log", () => {
     });
     const other = await storeLead("Timed out");
     await applyTransitions({ transitions: [{ id: other, status: "dead", errorCode: "provider_timeout", errorDetail: "ignored", attempts: 10 }], holdUntil: null, holdReason: null, now });
-    expect((await entryOf(other)).error).toEqual({ code: "provider_timeout", message: "described provider_timeout 400", amocrmReason: null });
+    // Only amoCRM's refusal has a known status; a timed-out lead must not be described as an HTTP 400.
+    expect((await entryOf(other)).error).toEqual({ code: "provider_timeout", message: "described provider_timeout", amocrmReason: null });
   });
 
   it("links nowhere while no account domain is known", () => {
