@@ -32,7 +32,7 @@ function openDatabase(file: string): DbHandle {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
+  migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle", "sqlite") });
   return { db, sqlite };
 }
 
