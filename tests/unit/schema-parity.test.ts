@@ -34,7 +34,7 @@ function shapeOf(config: AnyConfig): Shape {
   }
   const indexes: Shape["indexes"] = {};
   for (const index of config.indexes) {
-    indexes[index.config.name] = {
+    indexes[index.config.name ?? "(unnamed)"] = {
       columns: index.config.columns.map((column) => ("name" in column ? String(column.name) : "(expression)")),
       unique: index.config.unique,
     };
