@@ -9,8 +9,14 @@ const UPWARD = {
   message: "lib/ must not import app/, components/ or the root auth.ts: move the shared piece into lib/ instead.",
 };
 const ENGINE = {
-  regex: "^(drizzle-orm|better-sqlite3)(/|$)|^@/lib/db/(client|transaction)$",
+  regex: "^(drizzle-orm|better-sqlite3|pg)(/|$)|^@/lib/db/(client|transaction)$",
   message: "Only lib/db/ talks to the database engine: call a named data function from lib/db/<table>.ts instead.",
+};
+// lib/db's modules take their tables from ./tables (the active engine's); ./schema holds SQLite's alone.
+const SCHEMA = {
+  regex: "^\\./schema$",
+  allowTypeImports: true,
+  message: "Import tables from ./tables, which picks the active engine's; ./schema's values are SQLite's only.",
 };
 const restrict = (...patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
 
@@ -22,7 +28,8 @@ const config = [
     files: ["tests/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
   },
-  { files: ["lib/db/**"], rules: restrict(UPWARD) },
+  { files: ["lib/db/**"], rules: restrict(UPWARD, SCHEMA) },
+  { files: ["lib/db/client.ts", "lib/db/tables.ts", "lib/db/schema-postgres.ts"], rules: restrict(UPWARD) },
   { files: ["lib/**"], ignores: ["lib/db/**"], rules: restrict(UPWARD, ENGINE) },
   { files: ["app/**", "components/**", "scripts/**", "*.ts"], rules: restrict(ENGINE) },
   {

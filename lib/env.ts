@@ -41,7 +41,9 @@ const schema = z.object({
     z
       .string()
       .trim()
-      .regex(/^file:.+/, "DATABASE_URL: must be file: followed by a path, for example file:./data/app.db")
+      .refine((value) => /^file:.+/.test(value) || isPostgresUrl(value), {
+        message: "DATABASE_URL: must be file: followed by a path (file:./data/app.db) or a postgres:// URL (postgres://user:password@host:5432/db)",
+      })
       .default("file:./data/app.db"),
   ),
   ENCRYPTION_KEY: z.preprocess(blankToUndefined, base64Key("ENCRYPTION_KEY").optional()),
@@ -117,7 +119,10 @@ export interface Env {
   appOrigin: string;
   redirectUri: string;
   disconnectHookUrl: string;
+  /** The SQLite file; empty with PostgreSQL. */
   databasePath: string;
+  /** Which engine DATABASE_URL names, and how to reach it. The PostgreSQL URL holds a password: never log it. */
+  database: { engine: "sqlite"; path: string } | { engine: "postgres"; url: string };
   dataDir: string;
   /** The current key first, then the previous ones (decryption only). */
   encryptionKeys: [EncryptionKey, ...EncryptionKey[]];
@@ -166,8 +171,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (problems.length > 0) throw new EnvError(problems);
 
-  const databasePath = path.resolve(raw.DATABASE_URL.slice("file:".length));
-  const dataDir = path.dirname(databasePath);
+  const postgres = isPostgresUrl(raw.DATABASE_URL);
+  const databasePath = postgres ? "" : path.resolve(raw.DATABASE_URL.slice("file:".length));
+  // With PostgreSQL, development secrets still go to ./data (production sets them in the environment).
+  const dataDir = postgres ? path.resolve("data") : path.dirname(databasePath);
   const warnings: string[] = [];
   const encryptionKey =
     raw.ENCRYPTION_KEY ?? readOrCreateDevSecret(dataDir, "encryption.key", "ENCRYPTION_KEY", warnings);
@@ -182,6 +189,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     redirectUri: `${appUrl}/api/amocrm/callback`,
     disconnectHookUrl: `${appUrl}/api/amocrm/disconnect-hook`,
     databasePath,
+    database: postgres ? { engine: "postgres", url: raw.DATABASE_URL } : { engine: "sqlite", path: databasePath },
     dataDir,
     encryptionKeys: [toKey(encryptionKey), ...raw.ENCRYPTION_KEYS_PREVIOUS.map(toKey)],
     authSecret,
@@ -197,6 +205,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     leadsRetentionDays: raw.LEADS_RETENTION_DAYS,
     warnings,
   };
+}
+
+function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\/.+/.test(value) && URL.canParse(value);
+}
+
+/**
+ * The engine DATABASE_URL names, without validating anything else: lib/db picks its tables when it loads, which
+ * `next build` does with no configuration at all. getEnv() still checks the whole URL before anything connects.
+ */
+export function databaseEngine(): "sqlite" | "postgres" {
+  return isPostgresUrl(process.env.DATABASE_URL?.trim() ?? "") ? "postgres" : "sqlite";
 }
 
 function decodeKey(value: string): Buffer | null {

@@ -1,8 +1,10 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { getDb, getSqlite } from "./client";
-import { adminSessions, type Admin } from "./schema";
+import { and, eq, getTableColumns } from "drizzle-orm";
+import { firstRow, getDb, getSqlite, isPostgres } from "./client";
+import type { Admin } from "./schema";
+import { admins, adminSessions } from "./tables";
+import { writeStatement } from "./transaction";
 
 /**
  * Signed-in sessions: a sign-in creates a row, sign-out deletes it, and getAdmin() requires it. Only the SHA-256 of
@@ -16,7 +18,7 @@ function hashSessionId(sessionId: string): string {
 /** Records a sign-in as a new session; the returned id goes into the session cookie. */
 export async function createAdminSession({ adminId, now = new Date() }: { adminId: number; now?: Date }): Promise<string> {
   const sessionId = randomBytes(32).toString("base64url");
-  getDb().insert(adminSessions).values({ idHash: hashSessionId(sessionId), adminId, createdAt: now }).run();
+  await writeStatement((db) => db.insert(adminSessions).values({ idHash: hashSessionId(sessionId), adminId, createdAt: now }));
   return sessionId;
 }
 
@@ -48,6 +50,15 @@ function sessionQuery() {
 
 /** The admin a live session belongs to: both must still exist (a signed-out session or a deleted admin is none). */
 export async function findAdminBySession({ adminId, sessionId }: { adminId: number; sessionId: string }): Promise<Admin | undefined> {
+  if (isPostgres()) {
+    return firstRow(
+      await getDb()
+        .select(getTableColumns(admins))
+        .from(adminSessions)
+        .innerJoin(admins, eq(admins.id, adminSessions.adminId))
+        .where(and(eq(adminSessions.idHash, hashSessionId(sessionId)), eq(adminSessions.adminId, adminId))),
+    );
+  }
   const row = sessionQuery().get(hashSessionId(sessionId), adminId);
   if (!row) return undefined;
   return {
@@ -60,10 +71,10 @@ export async function findAdminBySession({ adminId, sessionId }: { adminId: numb
 }
 
 export async function deleteAdminSession({ sessionId }: { sessionId: string }): Promise<void> {
-  getDb().delete(adminSessions).where(eq(adminSessions.idHash, hashSessionId(sessionId))).run();
+  await writeStatement((db) => db.delete(adminSessions).where(eq(adminSessions.idHash, hashSessionId(sessionId))));
 }
 
 /** Signs an admin out everywhere (a password reset must not leave an old session working). */
 export async function deleteAdminSessions({ adminId }: { adminId: number }): Promise<void> {
-  getDb().delete(adminSessions).where(eq(adminSessions.adminId, adminId)).run();
+  await writeStatement((db) => db.delete(adminSessions).where(eq(adminSessions.adminId, adminId)));
 }

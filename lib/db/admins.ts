@@ -1,24 +1,28 @@
 import "server-only";
 import { count, eq } from "drizzle-orm";
-import { getDb } from "./client";
-import { admins, type Admin } from "./schema";
+import { affectedRows, firstRow, getDb } from "./client";
+import type { Admin } from "./schema";
+import { admins } from "./tables";
+import { writeStatement } from "./transaction";
 
 export async function countAdmins(): Promise<number> {
-  return getDb().select({ n: count() }).from(admins).get()?.n ?? 0;
+  return firstRow(await getDb().select({ n: count() }).from(admins))?.n ?? 0;
 }
 
 export async function findAdminByEmail(email: string): Promise<Admin | undefined> {
-  return getDb().select().from(admins).where(eq(admins.email, email)).get();
+  return firstRow(await getDb().select().from(admins).where(eq(admins.email, email)).limit(1));
 }
 
 export async function createAdmin({ email, passwordHash }: { email: string; passwordHash: string }): Promise<Admin> {
-  return getDb().insert(admins).values({ email, passwordHash }).returning().get();
+  const [admin] = await writeStatement((db) => db.insert(admins).values({ email, passwordHash }).returning());
+  if (!admin) throw new Error("createAdmin: no row returned");
+  return admin;
 }
 
 export async function updateAdminPassword({ email, passwordHash }: { email: string; passwordHash: string }): Promise<boolean> {
-  return getDb().update(admins).set({ passwordHash }).where(eq(admins.email, email)).run().changes === 1;
+  return affectedRows(await writeStatement((db) => db.update(admins).set({ passwordHash }).where(eq(admins.email, email)))) === 1;
 }
 
 export async function recordSignIn({ adminId, at }: { adminId: number; at: Date }): Promise<void> {
-  getDb().update(admins).set({ lastSignInAt: at }).where(eq(admins.id, adminId)).run();
+  await writeStatement((db) => db.update(admins).set({ lastSignInAt: at }).where(eq(admins.id, adminId)));
 }

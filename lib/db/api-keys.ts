@@ -1,8 +1,10 @@
 import "server-only";
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { getDb } from "./client";
-import { apiKeys, type ApiKey } from "./schema";
+import { affectedRows, firstRow, getDb } from "./client";
+import type { ApiKey } from "./schema";
+import { apiKeys } from "./tables";
+import { writeStatement } from "./transaction";
 
 /**
  * Site API keys (interfaces.md, "Site API keys"): `amc_` and 32 random bytes, shown once, stored only as a SHA-256
@@ -46,11 +48,13 @@ function summary(row: ApiKey): ApiKeySummary {
 /** A new key: the full value is returned once, here, and never again. */
 export async function createApiKey({ name, createdBy, now = new Date() }: { name: string; createdBy: string | null; now?: Date }): Promise<{ key: string; apiKey: ApiKeySummary }> {
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
-  const row = getDb()
-    .insert(apiKeys)
-    .values({ id: randomUUID(), name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashKey(key).toString("hex"), createdAt: now, createdBy })
-    .returning()
-    .get();
+  const [row] = await writeStatement((db) =>
+    db
+      .insert(apiKeys)
+      .values({ id: randomUUID(), name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashKey(key).toString("hex"), createdAt: now, createdBy })
+      .returning(),
+  );
+  if (!row) throw new Error("createApiKey: no row returned");
   return { key, apiKey: summary(row) };
 }
 
@@ -58,25 +62,28 @@ export async function createApiKey({ name, createdBy, now = new Date() }: { name
 export async function findActiveApiKey(presented: string): Promise<ApiKeySummary | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashKey(presented);
-  const row = getDb()
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hash.toString("hex")), isNull(apiKeys.revokedAt)))
-    .get();
+  const row = firstRow(
+    await getDb()
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, hash.toString("hex")), isNull(apiKeys.revokedAt)))
+      .limit(1),
+  );
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), hash)) return null;
   return summary(row);
 }
 
 export async function listApiKeys(): Promise<ApiKeySummary[]> {
-  return getDb().select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).all().map(summary);
+  return (await getDb().select().from(apiKeys).orderBy(desc(apiKeys.createdAt))).map(summary);
 }
 
 /** Revokes a key at once; true when it was active. */
 export async function revokeApiKey({ id, now = new Date() }: { id: string; now?: Date }): Promise<boolean> {
-  return getDb().update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).run().changes === 1;
+  const result = await writeStatement((db) => db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))));
+  return affectedRows(result) === 1;
 }
 
 /** Whether any key can send leads now: the guide's "connect your website" step is done by it. */
 export async function hasActiveApiKey(): Promise<boolean> {
-  return getDb().select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.revokedAt)).limit(1).get() !== undefined;
+  return firstRow(await getDb().select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.revokedAt)).limit(1)) !== undefined;
 }

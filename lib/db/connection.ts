@@ -1,10 +1,11 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb } from "./client";
+import { affectedRows, firstRow, getDb, isPostgres } from "./client";
 import { CONNECTION_ID, insertEvent, type EventInput } from "./events";
-import { connections, type Connection, type NewConnection } from "./schema";
+import type { Connection, NewConnection } from "./schema";
 import { canOpenSecret, openSecret, sealSecret, type SecretColumn } from "./secret-columns";
-import { writeTransaction } from "./transaction";
+import { connections } from "./tables";
+import { writeStatement, writeTransaction } from "./transaction";
 
 /**
  * The amoCRM connection row: reads, and one conditional writer. What the columns should become (state, backoff,
@@ -19,6 +20,7 @@ const preparedGetConnection = new WeakMap<object, { get(): Connection | undefine
 
 export async function getConnection(): Promise<Connection | undefined> {
   const db = getDb();
+  if (isPostgres()) return firstRow(await db.select().from(connections).where(eq(connections.id, CONNECTION_ID)));
   let prepared = preparedGetConnection.get(db);
   if (!prepared) {
     prepared = db.select().from(connections).where(eq(connections.id, CONNECTION_ID)).prepare();
@@ -80,14 +82,14 @@ export interface ConnectionWrite {
 
 /**
  * The one writer of the connection row. `decide` sees the row as it is inside the write transaction (BEGIN
- * IMMEDIATE: no other writer can move it in between) and returns what to write, or null to leave it; a missing row
+ * IMMEDIATE on SQLite, the writer lock on PostgreSQL: no other writer can move it in between) and returns what to write, or null to leave it; a missing row
  * is created with the decided fields. Returns whether something was written and the row `decide` saw.
  */
 export async function updateConnection(
   decide: (row: Connection | undefined) => ConnectionWrite | null,
 ): Promise<{ written: boolean; before: Connection | undefined }> {
-  return writeTransaction((tx) => {
-    const before = tx.select().from(connections).where(eq(connections.id, CONNECTION_ID)).get();
+  return writeTransaction(async (tx) => {
+    const before = firstRow(await tx.select().from(connections).where(eq(connections.id, CONNECTION_ID)));
     const write = decide(before);
     if (!write) return { written: false, before };
     const values: Partial<NewConnection> = { ...write.fields };
@@ -99,27 +101,25 @@ export async function updateConnection(
     if (!before) {
       // Nothing to create a row from (an event about a connection that does not exist): the log still says it.
       if (!values.platform) {
-        if (write.event) insertEvent(tx, write.event);
+        if (write.event) await insertEvent(tx, write.event);
         return { written: false, before };
       }
-      tx.insert(connections)
-        .values({ updatedAt: new Date(), ...values, platform: values.platform, id: CONNECTION_ID, generation: write.bumpGeneration ? 1 : 0 })
-        .run();
+      await tx
+        .insert(connections)
+        .values({ updatedAt: new Date(), ...values, platform: values.platform, id: CONNECTION_ID, generation: write.bumpGeneration ? 1 : 0 });
     } else {
       const set = write.bumpGeneration ? { ...values, generation: sql`${connections.generation} + 1` } : values;
-      if (Object.keys(set).length > 0) tx.update(connections).set(set).where(eq(connections.id, CONNECTION_ID)).run();
+      if (Object.keys(set).length > 0) await tx.update(connections).set(set).where(eq(connections.id, CONNECTION_ID));
     }
-    if (write.event) insertEvent(tx, write.event);
+    if (write.event) await insertEvent(tx, write.event);
     return { written: true, before };
   });
 }
 
 export async function recordCheck({ ok, latencyMs, now = new Date() }: { ok: boolean; latencyMs: number | null; now?: Date }): Promise<void> {
-  getDb()
-    .update(connections)
-    .set({ lastCheckAt: now, lastCheckOk: ok, lastCheckLatencyMs: latencyMs })
-    .where(eq(connections.id, CONNECTION_ID))
-    .run();
+  await writeStatement((db) =>
+    db.update(connections).set({ lastCheckAt: now, lastCheckOk: ok, lastCheckLatencyMs: latencyMs }).where(eq(connections.id, CONNECTION_ID)),
+  );
 }
 
 /**
@@ -127,19 +127,21 @@ export async function recordCheck({ ok, latencyMs, now = new Date() }: { ok: boo
  * stays behind and the next start knows a refresh may have been lost (docs/amocrm-contract.md §3.3: the old token still works).
  */
 export async function recordRefreshIntent({ generation, now }: { generation: number; now: Date }): Promise<boolean> {
-  const result = getDb()
-    .update(connections)
-    .set({ refreshIntentGeneration: generation, refreshIntentAt: now })
-    .where(and(eq(connections.id, CONNECTION_ID), eq(connections.generation, generation)))
-    .run();
-  return result.changes === 1;
+  const result = await writeStatement((db) =>
+    db
+      .update(connections)
+      .set({ refreshIntentGeneration: generation, refreshIntentAt: now })
+      .where(and(eq(connections.id, CONNECTION_ID), eq(connections.generation, generation))),
+  );
+  return affectedRows(result) === 1;
 }
 
 /** Clears an intent that no longer applies, unless a newer one replaced it meanwhile. */
 export async function clearRefreshIntent({ intentGeneration }: { intentGeneration: number }): Promise<void> {
-  getDb()
-    .update(connections)
-    .set({ refreshIntentGeneration: null, refreshIntentAt: null })
-    .where(and(eq(connections.id, CONNECTION_ID), eq(connections.refreshIntentGeneration, intentGeneration)))
-    .run();
+  await writeStatement((db) =>
+    db
+      .update(connections)
+      .set({ refreshIntentGeneration: null, refreshIntentAt: null })
+      .where(and(eq(connections.id, CONNECTION_ID), eq(connections.refreshIntentGeneration, intentGeneration))),
+  );
 }

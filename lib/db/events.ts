@@ -1,7 +1,9 @@
 import "server-only";
 import { desc, eq } from "drizzle-orm";
-import { getDb, type Db, type Tx } from "./client";
-import { connectionEvents, type ConnectionEvent } from "./schema";
+import { getDb, type Tx } from "./client";
+import type { ConnectionEvent } from "./schema";
+import { connectionEvents } from "./tables";
+import { writeStatement } from "./transaction";
 
 /** The connection's event log: what happened, who did it, safe details only (codes, hosts, times; never a secret). */
 
@@ -20,8 +22,9 @@ export interface EventInput extends Actor {
 }
 
 /** For lib/db writers: records the event inside their transaction. */
-export function insertEvent(tx: Tx | Db, { type, details, at, actor, actorEmail }: EventInput): void {
-  tx.insert(connectionEvents)
+export async function insertEvent(tx: Tx, { type, details, at, actor, actorEmail }: EventInput): Promise<void> {
+  await tx
+    .insert(connectionEvents)
     .values({
       connectionId: CONNECTION_ID,
       at,
@@ -29,12 +32,11 @@ export function insertEvent(tx: Tx | Db, { type, details, at, actor, actorEmail 
       actorEmail: actorEmail ?? null,
       type,
       details: details ? JSON.stringify(details) : null,
-    })
-    .run();
+    });
 }
 
 export async function addEvent(input: Omit<EventInput, "at"> & { at?: Date }): Promise<void> {
-  insertEvent(getDb(), { ...input, at: input.at ?? new Date() });
+  await writeStatement((db) => insertEvent(db, { ...input, at: input.at ?? new Date() }));
 }
 
 export async function listEvents({ limit = 20 }: { limit?: number } = {}): Promise<ConnectionEvent[]> {
@@ -43,6 +45,5 @@ export async function listEvents({ limit = 20 }: { limit?: number } = {}): Promi
     .from(connectionEvents)
     .where(eq(connectionEvents.connectionId, CONNECTION_ID))
     .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -1,8 +1,9 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { DEFAULT_LEAD_SETTINGS, type LeadSettings } from "@/lib/leads/mapping";
-import { getDb } from "./client";
-import { leadSettings } from "./schema";
+import { firstRow, getDb } from "./client";
+import { leadSettings } from "./tables";
+import { writeStatement } from "./transaction";
 
 /** Where leads go (/settings/leads): one row; without it, the defaults (Incoming leads, tag `website`). */
 
@@ -18,7 +19,7 @@ function parseList(value: string): string[] {
 }
 
 export async function getLeadSettings(): Promise<LeadSettings & { utmFieldsCheckedAt: Date | null; updatedAt: Date | null; updatedBy: string | null }> {
-  const row = getDb().select().from(leadSettings).where(eq(leadSettings.id, SETTINGS_ID)).get();
+  const row = firstRow(await getDb().select().from(leadSettings).where(eq(leadSettings.id, SETTINGS_ID)));
   if (!row) return { ...DEFAULT_LEAD_SETTINGS, utmFieldsCheckedAt: null, updatedAt: null, updatedBy: null };
   const destination: LeadSettings["destination"] =
     row.destination === "pipeline" && row.pipelineId !== null && row.statusId !== null
@@ -54,26 +55,23 @@ export async function saveLeadSettings({
     updatedAt: now,
     updatedBy,
   };
-  getDb()
-    .insert(leadSettings)
-    .values({ id: SETTINGS_ID, ...values })
-    .onConflictDoUpdate({ target: leadSettings.id, set: values })
-    .run();
+  await writeStatement((db) => db.insert(leadSettings).values({ id: SETTINGS_ID, ...values }).onConflictDoUpdate({ target: leadSettings.id, set: values }));
 }
 
 /** Remembers which UTM fields the account has (read live from amoCRM), so each batch need not ask. */
 export async function saveUtmFieldCodes({ codes, now = new Date() }: { codes: string[]; now?: Date }): Promise<void> {
   const values = { utmFieldCodes: JSON.stringify(codes), utmFieldsCheckedAt: now };
-  getDb()
-    .insert(leadSettings)
-    .values({
-      id: SETTINGS_ID,
-      destination: "unsorted",
-      nameTemplate: DEFAULT_LEAD_SETTINGS.nameTemplate,
-      tags: JSON.stringify(DEFAULT_LEAD_SETTINGS.tags),
-      updatedAt: now,
-      ...values,
-    })
-    .onConflictDoUpdate({ target: leadSettings.id, set: values })
-    .run();
+  await writeStatement((db) =>
+    db
+      .insert(leadSettings)
+      .values({
+        id: SETTINGS_ID,
+        destination: "unsorted",
+        nameTemplate: DEFAULT_LEAD_SETTINGS.nameTemplate,
+        tags: JSON.stringify(DEFAULT_LEAD_SETTINGS.tags),
+        updatedAt: now,
+        ...values,
+      })
+      .onConflictDoUpdate({ target: leadSettings.id, set: values }),
+  );
 }

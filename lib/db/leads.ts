@@ -1,11 +1,13 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, not, or, sql, type SQL } from "drizzle-orm";
 import type { LeadInput } from "@/lib/leads/input";
 import type { LeadStatus, LeadTransition } from "@/lib/leads/delivery-outcome";
-import { getDb } from "./client";
-import { apiKeys, deliveryState, idempotencyKeys, leads, type Lead } from "./schema";
+import { affectedRows, firstRow, getDb, getPostgresDb, isPostgres } from "./client";
+import type { Lead } from "./schema";
+import type * as postgresSchema from "./schema-postgres";
 import { openSecret, sealSecret } from "./secret-columns";
-import { writeTransaction } from "./transaction";
+import { apiKeys, deliveryState, idempotencyKeys, leads, leases } from "./tables";
+import { writeStatement, writeTransaction } from "./transaction";
 
 /**
  * The lead outbox: website leads stored before the site gets its 202, then claimed in batches by the one delivery
@@ -54,35 +56,36 @@ export async function acceptLead(input: {
   now: Date;
 }): Promise<AcceptOutcome> {
   const { id, apiKeyId, lead, idempotency, now } = input;
-  return writeTransaction((tx) => {
+  return writeTransaction(async (tx): Promise<AcceptOutcome> => {
     if (idempotency) {
-      const earlier = tx
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key)))
-        .get();
+      const earlier = firstRow(
+        await tx
+          .select()
+          .from(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key))),
+      );
       if (earlier && earlier.createdAt.getTime() > now.getTime() - IDEMPOTENCY_WINDOW_MS) {
         if (earlier.requestHash !== idempotency.requestHash) return { kind: "reused" };
         return { kind: "replayed", answer: { status: earlier.responseStatus, body: earlier.responseBody } };
       }
-      if (earlier) tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key))).run();
+      if (earlier) await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key)));
     }
-    tx.insert(leads)
-      .values({ id, apiKeyId, source: lead.source, dataEnc: sealData(id, lead), status: "queued", nextAttemptAt: now, createdAt: now, updatedAt: now })
-      .run();
+    await tx
+      .insert(leads)
+      .values({ id, apiKeyId, source: lead.source, dataEnc: sealData(id, lead), status: "queued", nextAttemptAt: now, createdAt: now, updatedAt: now });
     const answer = input.answer(id);
     if (idempotency) {
-      tx.insert(idempotencyKeys)
-        .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now })
-        .run();
+      await tx
+        .insert(idempotencyKeys)
+        .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now });
     }
-    tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, apiKeyId)).run();
+    await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, apiKeyId));
     return { kind: "accepted", answer };
   });
 }
 
 export async function findLead(id: string): Promise<Lead | undefined> {
-  return getDb().select().from(leads).where(eq(leads.id, id)).get();
+  return firstRow(await getDb().select().from(leads).where(eq(leads.id, id)));
 }
 
 export interface ClaimedLead {
@@ -92,28 +95,50 @@ export interface ClaimedLead {
 
 /**
  * Claims up to `limit` due leads, oldest first, for one attempt: they become `sending` with the attempt counted.
- * Only the lease-holding worker calls this, so a claim never races another worker's.
+ * On SQLite only the lease-holding worker calls this. On PostgreSQL every instance's worker does, at once: the due
+ * rows are locked `FOR UPDATE SKIP LOCKED`, so each claim takes rows no other claim holds and none is taken twice.
  */
 export async function claimDueLeads({ owner, limit, now }: { owner: string; limit: number; now: Date }): Promise<ClaimedLead[]> {
-  const rows = await writeTransaction((tx) => {
-    const due = tx
-      .select({ id: leads.id })
-      .from(leads)
-      .where(and(eq(leads.status, "queued"), lte(leads.nextAttemptAt, now)))
-      .orderBy(asc(leads.createdAt), asc(leads.id))
-      .limit(limit)
-      .all()
-      .map((row) => row.id);
+  const rows = isPostgres() ? await claimDueLeadsSkippingLocked({ owner, limit, now }) : await claimDueLeadsInOrder({ owner, limit, now });
+  return rows
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+    .map((row) => ({ row, data: openLeadData(row) }));
+}
+
+async function claimDueLeadsInOrder({ owner, limit, now }: { owner: string; limit: number; now: Date }): Promise<Lead[]> {
+  return writeTransaction(async (tx) => {
+    const due = (
+      await tx
+        .select({ id: leads.id })
+        .from(leads)
+        .where(and(eq(leads.status, "queued"), lte(leads.nextAttemptAt, now)))
+        .orderBy(asc(leads.createdAt), asc(leads.id))
+        .limit(limit)
+    ).map((row) => row.id);
     if (due.length === 0) return [];
     return tx
       .update(leads)
       .set({ status: "sending", attempts: sql`${leads.attempts} + 1`, claimedBy: owner, claimedAt: now, updatedAt: now })
       .where(and(inArray(leads.id, due), eq(leads.status, "queued")))
-      .returning()
-      .all()
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+      .returning();
   });
-  return rows.map((row) => ({ row, data: openLeadData(row) }));
+}
+
+async function claimDueLeadsSkippingLocked({ owner, limit, now }: { owner: string; limit: number; now: Date }): Promise<Lead[]> {
+  const table = leads as unknown as typeof postgresSchema.leads;
+  // One statement is its own transaction: the rows stay locked from the subquery's pick to the update's commit.
+  const due = getPostgresDb()
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.status, "queued"), lte(table.nextAttemptAt, now)))
+    .orderBy(asc(table.createdAt), asc(table.id))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return (await getPostgresDb()
+    .update(table)
+    .set({ status: "sending", attempts: sql`${table.attempts} + 1`, claimedBy: owner, claimedAt: now, updatedAt: now })
+    .where(and(inArray(table.id, due), eq(table.status, "queued")))
+    .returning()) as Lead[];
 }
 
 /**
@@ -127,20 +152,35 @@ export const STRANDED_GRACE_MS = 30_000;
  * Leads left `sending` by a worker that is gone (a crash, a kill, a lost lease): amoCRM may have created them, so
  * they are queued again, to be looked up before any resend once the grace has passed. Returns how many.
  */
-export async function requeueStrandedLeads({ now }: { now: Date }): Promise<number> {
+export async function requeueStrandedLeads({ now, keepLiveClaims = false }: { now: Date; keepLiveClaims?: boolean }): Promise<number> {
   const grace = STRANDED_GRACE_MS;
-  return getDb()
-    .update(leads)
-    .set({
-      status: "queued",
-      lookUpFirst: true,
-      nextAttemptAt: sql`max(${now.getTime()}, coalesce(${leads.claimedAt}, 0) + ${grace})`,
-      claimedBy: null,
-      claimedAt: null,
-      updatedAt: now,
-    })
-    .where(eq(leads.status, "sending"))
-    .run().changes;
+  const nextAttemptAt = isPostgres()
+    ? sql`greatest(${sql.param(now, leads.nextAttemptAt)}::timestamptz, coalesce(${leads.claimedAt}, 'epoch'::timestamptz) + ${grace}::double precision * interval '1 millisecond')`
+    : sql`max(${now.getTime()}, coalesce(${leads.claimedAt}, 0) + ${grace})`;
+  const result = await writeStatement((db) =>
+    db
+      .update(leads)
+      .set({ status: "queued", lookUpFirst: true, nextAttemptAt, claimedBy: null, claimedAt: null, updatedAt: now })
+      .where(and(eq(leads.status, "sending"), keepLiveClaims ? not(claimedByLiveLease()) : undefined)),
+  );
+  return affectedRows(result);
+}
+
+/**
+ * The claim's owner still holds its lease (lib/db/lease.ts: a worker claims under its lease's owner id): its worker
+ * is alive and may be sending these leads right now.
+ */
+function claimedByLiveLease(): SQL {
+  const liveNow = isPostgres() ? sql`now()` : sql`${Date.now()}`;
+  return sql`exists (select 1 from ${leases} where ${leases.owner} = ${leads.claimedBy} and ${leases.expiresAt} > ${liveNow})`;
+}
+
+/**
+ * Whether several workers deliver at once: on PostgreSQL every instance claims its own batches (SKIP LOCKED); on
+ * SQLite one worker at a time holds the lead-worker lease, as on one machine there is nothing to gain.
+ */
+export function deliveryRunsInParallel(): boolean {
+  return isPostgres();
 }
 
 /** Applies the per-lead decisions of one attempt (lib/leads/delivery-outcome.ts) and a delivery hold, atomically. */
@@ -158,125 +198,121 @@ export async function applyTransitions({
   holdReason: string | null;
   now: Date;
 }): Promise<void> {
-  await writeTransaction((tx) => {
+  await writeTransaction(async (tx) => {
     let delivered = false;
     for (const change of transitions) {
       const common = { status: change.status, claimedBy: null, claimedAt: null, updatedAt: now };
       switch (change.status) {
         case "sent":
           delivered = true;
-          tx.update(leads)
+          await tx
+            .update(leads)
             .set({ ...common, amocrmLeadId: change.amocrmLeadId, amocrmContactId: change.amocrmContactId, sentAt: now, lookUpFirst: false, lastErrorCode: null, lastErrorDetail: null, notePending: notePending.has(change.id) })
-            .where(eq(leads.id, change.id))
-            .run();
+            .where(eq(leads.id, change.id));
           break;
         case "dead":
-          tx.update(leads)
+          await tx
+            .update(leads)
             .set({ ...common, attempts: change.attempts, lastErrorCode: change.errorCode, lastErrorDetail: change.errorDetail, lastErrorAt: now, deadAt: now })
-            .where(eq(leads.id, change.id))
-            .run();
+            .where(eq(leads.id, change.id));
           break;
         case "queued":
-          tx.update(leads)
+          await tx
+            .update(leads)
             .set({ ...common, attempts: change.attempts, nextAttemptAt: change.nextAttemptAt, lookUpFirst: change.lookUpFirst, lastErrorCode: change.errorCode, lastErrorAt: change.errorCode ? now : null })
-            .where(eq(leads.id, change.id))
-            .run();
+            .where(eq(leads.id, change.id));
           break;
         case "held":
-          tx.update(leads)
+          await tx
+            .update(leads)
             .set({ ...common, attempts: change.attempts, lastErrorCode: change.errorCode, lastErrorAt: now })
-            .where(eq(leads.id, change.id))
-            .run();
+            .where(eq(leads.id, change.id));
           break;
       }
     }
     if (delivered || holdUntil) {
       const values = { id: 1, ...(delivered ? { lastDeliveredAt: now } : {}), ...(holdUntil ? { holdUntil, holdReason } : {}) };
-      tx.insert(deliveryState).values(values).onConflictDoUpdate({ target: deliveryState.id, set: values }).run();
+      await tx.insert(deliveryState).values(values).onConflictDoUpdate({ target: deliveryState.id, set: values });
     }
   });
 }
 
 /** While the connection cannot be used: every queued lead waits as `held`, with the reason. No attempt is spent. */
 export async function holdQueuedLeads({ code, now }: { code: string; now: Date }): Promise<number> {
-  return getDb()
-    .update(leads)
-    .set({ status: "held", lastErrorCode: code, lastErrorAt: now, updatedAt: now })
-    .where(eq(leads.status, "queued"))
-    .run().changes;
+  return affectedRows(
+    await writeStatement((db) => db.update(leads).set({ status: "held", lastErrorCode: code, lastErrorAt: now, updatedAt: now }).where(eq(leads.status, "queued"))),
+  );
 }
 
 /** The connection works again: held leads are due now, and the claim order (oldest first) delivers them in order. */
 export async function resumeHeldLeads({ now }: { now: Date }): Promise<number> {
-  return getDb()
-    .update(leads)
-    .set({ status: "queued", nextAttemptAt: now, updatedAt: now })
-    .where(eq(leads.status, "held"))
-    .run().changes;
+  return affectedRows(await writeStatement((db) => db.update(leads).set({ status: "queued", nextAttemptAt: now, updatedAt: now }).where(eq(leads.status, "held"))));
 }
 
 /** Whether a round has anything to do: a due lead, a held one, or a note still to send. Cheap: indexed probes. */
 export async function hasDeliveryWork({ now }: { now: Date }): Promise<boolean> {
-  const db = getDb();
-  const due = db
+  const due = await getDb()
     .select({ id: leads.id })
     .from(leads)
     .where(or(and(eq(leads.status, "queued"), lte(leads.nextAttemptAt, now)), eq(leads.status, "held"), and(eq(leads.status, "sent"), eq(leads.notePending, true))))
-    .limit(1)
-    .get();
-  return due !== undefined;
+    .limit(1);
+  return due.length > 0;
 }
 
 export async function getDeliveryState(): Promise<{ holdUntil: Date | null; holdReason: string | null; lastDeliveredAt: Date | null }> {
-  const row = getDb().select().from(deliveryState).where(eq(deliveryState.id, 1)).get();
+  const row = firstRow(await getDb().select().from(deliveryState).where(eq(deliveryState.id, 1)));
   return { holdUntil: row?.holdUntil ?? null, holdReason: row?.holdReason ?? null, lastDeliveredAt: row?.lastDeliveredAt ?? null };
 }
 
 export async function clearDeliveryHold(): Promise<void> {
-  getDb().update(deliveryState).set({ holdUntil: null, holdReason: null }).where(eq(deliveryState.id, 1)).run();
+  await writeStatement((db) => db.update(deliveryState).set({ holdUntil: null, holdReason: null }).where(eq(deliveryState.id, 1)));
 }
 
 /** Sent leads whose message still has to become a note. */
 export async function listPendingNotes({ limit }: { limit: number }): Promise<ClaimedLead[]> {
-  return getDb()
+  const rows = await getDb()
     .select()
     .from(leads)
     .where(and(eq(leads.status, "sent"), eq(leads.notePending, true), isNotNull(leads.amocrmLeadId)))
     .orderBy(asc(leads.sentAt))
-    .limit(limit)
-    .all()
-    .map((row) => ({ row, data: openLeadData(row) }));
+    .limit(limit);
+  return rows.map((row) => ({ row, data: openLeadData(row) }));
 }
 
 export async function markNotesDone({ ids, now }: { ids: readonly string[]; now: Date }): Promise<void> {
   if (ids.length === 0) return;
-  getDb().update(leads).set({ notePending: false, updatedAt: now }).where(inArray(leads.id, [...ids])).run();
+  await writeStatement((db) => db.update(leads).set({ notePending: false, updatedAt: now }).where(inArray(leads.id, [...ids])));
 }
 
 /** An admin's Retry: a dead lead (or every dead lead) gets a fresh set of attempts. Returns how many. */
 export async function retryDeadLeads({ id, now }: { id?: string; now: Date }): Promise<number> {
-  return getDb()
-    .update(leads)
-    .set({ status: "queued", attempts: 0, nextAttemptAt: now, deadAt: null, updatedAt: now })
-    .where(and(eq(leads.status, "dead"), id ? eq(leads.id, id) : undefined))
-    .run().changes;
+  return affectedRows(
+    await writeStatement((db) =>
+      db
+        .update(leads)
+        .set({ status: "queued", attempts: 0, nextAttemptAt: now, deadAt: null, updatedAt: now })
+        .where(and(eq(leads.status, "dead"), id ? eq(leads.id, id) : undefined)),
+    ),
+  );
 }
 
 /** Personal data of leads delivered before `before` is erased; id, status and amoCRM ids stay. */
 export async function eraseDeliveredLeadData({ before, now }: { before: Date; now: Date }): Promise<number> {
-  return getDb()
-    .update(leads)
-    .set({ dataEnc: null, erasedAt: now, notePending: false })
-    .where(and(eq(leads.status, "sent"), lt(leads.sentAt, before), isNotNull(leads.dataEnc)))
-    .run().changes;
+  return affectedRows(
+    await writeStatement((db) =>
+      db
+        .update(leads)
+        .set({ dataEnc: null, erasedAt: now, notePending: false })
+        .where(and(eq(leads.status, "sent"), lt(leads.sentAt, before), isNotNull(leads.dataEnc))),
+    ),
+  );
 }
 
 /** Idempotency records older than the replay window are forgotten. */
 export async function purgeIdempotencyKeys({ now }: { now: Date }): Promise<number> {
-  return getDb()
-    .delete(idempotencyKeys)
-    .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)))
-    .run().changes;
+  return affectedRows(
+    await writeStatement((db) => db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)))),
+  );
 }
 
 export interface LeadPageCursor {
@@ -289,7 +325,7 @@ export interface LeadPageCursor {
  * after the last row seen, so page 2,000 costs what page 1 does.
  */
 export async function listLeadsPage(page: LeadsPageQuery): Promise<Lead[]> {
-  return leadsPageQuery(page).all();
+  return leadsPageQuery(page);
 }
 
 export interface LeadsPageQuery {
@@ -319,7 +355,7 @@ export function leadsPageQuery({ status, after, limit }: LeadsPageQuery) {
 
 export async function countLeadsByStatus(): Promise<Record<LeadStatus, number>> {
   const counts: Record<LeadStatus, number> = { queued: 0, sending: 0, sent: 0, held: 0, dead: 0 };
-  for (const row of getDb().select({ status: leads.status, n: count() }).from(leads).groupBy(leads.status).all()) counts[row.status] = row.n;
+  for (const row of await getDb().select({ status: leads.status, n: count() }).from(leads).groupBy(leads.status)) counts[row.status] = row.n;
   return counts;
 }
 
@@ -336,7 +372,13 @@ export interface DailyLeadCounts {
  */
 export async function countLeadsPerDay({ since, offsetMinutes }: { since: Date; offsetMinutes: number }): Promise<DailyLeadCounts[]> {
   const offsetMs = offsetMinutes * 60_000;
-  const dayOf = (column: typeof leads.createdAt | typeof leads.sentAt | typeof leads.deadAt) => sql<string>`strftime('%Y-%m-%d', (${column} + ${offsetMs}) / 1000, 'unixepoch')`;
+  const postgres = isPostgres();
+  const dayOf = (column: typeof leads.createdAt | typeof leads.sentAt | typeof leads.deadAt) =>
+    postgres
+      ? // The offset is written into the SQL (a whole number of ms, never user text): PostgreSQL groups by the same
+        // expression only when the select's and the group's texts match, and two parameters never do.
+        sql<string>`to_char((${column} + ${sql.raw(String(Math.trunc(offsetMs)))} * interval '1 millisecond') at time zone 'UTC', 'YYYY-MM-DD')`
+      : sql<string>`strftime('%Y-%m-%d', (${column} + ${offsetMs}) / 1000, 'unixepoch')`;
   const days = new Map<string, DailyLeadCounts>();
   const bump = (day: string, key: "received" | "sent" | "dead", n: number) => {
     const entry = days.get(day) ?? { day, received: 0, sent: 0, dead: 0 };
@@ -344,18 +386,17 @@ export async function countLeadsPerDay({ since, offsetMinutes }: { since: Date; 
     days.set(day, entry);
   };
   const db = getDb();
-  for (const row of db.select({ day: dayOf(leads.createdAt), n: count() }).from(leads).where(gte(leads.createdAt, since)).groupBy(dayOf(leads.createdAt)).all()) {
+  for (const row of await db.select({ day: dayOf(leads.createdAt), n: count() }).from(leads).where(gte(leads.createdAt, since)).groupBy(dayOf(leads.createdAt))) {
     bump(row.day, "received", row.n);
   }
-  for (const row of db.select({ day: dayOf(leads.sentAt), n: count() }).from(leads).where(gte(leads.sentAt, since)).groupBy(dayOf(leads.sentAt)).all()) {
+  for (const row of await db.select({ day: dayOf(leads.sentAt), n: count() }).from(leads).where(gte(leads.sentAt, since)).groupBy(dayOf(leads.sentAt))) {
     bump(row.day, "sent", row.n);
   }
-  for (const row of db
+  for (const row of await db
     .select({ day: dayOf(leads.deadAt), n: count() })
     .from(leads)
     .where(and(eq(leads.status, "dead"), gte(leads.deadAt, since)))
-    .groupBy(dayOf(leads.deadAt))
-    .all()) {
+    .groupBy(dayOf(leads.deadAt))) {
     bump(row.day, "dead", row.n);
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));

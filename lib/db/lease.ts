@@ -1,15 +1,18 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, lte } from "drizzle-orm";
-import { getDb } from "./client";
-import { leases } from "./schema";
+import { and, eq, lte, sql } from "drizzle-orm";
+import { affectedRows, isPostgres } from "./client";
+import { leases } from "./tables";
+import { writeStatement } from "./transaction";
 
 /**
  * Named leases with expiry: one holder at a time for a piece of work, across every process sharing the database.
  * A holder renews its lease every few seconds while it works (the heartbeat); a lease is taken over only once it
  * has expired, which is what happens soon after a holder dies, hangs or loses the database (it stops renewing).
  * When a renewal fails, the holder's AbortSignal fires and its work must stop: someone else may hold it by now.
- * Times are the wall clock: leases coordinate live processes, whatever clock a caller's business logic uses.
+ * Times are the wall clock: leases coordinate live processes, whatever clock a caller's business logic uses. On
+ * PostgreSQL that clock is the database server's (`now()`), so instances on machines whose clocks differ still agree
+ * on when a lease has expired.
  */
 
 /** Long enough to ride out a slow disk or a GC pause, short enough that a dead holder blocks others briefly. */
@@ -53,25 +56,32 @@ export function leaseProcessId(): string {
   return processLeases.amocrmLeaseProcess.id;
 }
 
-function claim(name: string, owner: string, ttlMs: number): boolean {
-  const now = Date.now();
-  const expiresAt = new Date(now + ttlMs);
-  // Free (no row) or expired: never a live holder's, this process's other holdings included.
-  const result = getDb()
-    .insert(leases)
-    .values({ name, owner, expiresAt })
-    .onConflictDoUpdate({ target: leases.name, set: { owner, expiresAt }, setWhere: lte(leases.expiresAt, new Date(now)) })
-    .run();
-  return result.changes === 1;
+/** The lease's clock: this process's on SQLite (one machine), the database server's on PostgreSQL. */
+function clock(offsetMs: number): Date | ReturnType<typeof sql> {
+  if (isPostgres()) return sql`now() + ${offsetMs}::double precision * interval '1 millisecond'`;
+  return new Date(Date.now() + offsetMs);
 }
 
-function renew(name: string, owner: string, ttlMs: number): boolean {
-  const result = getDb()
-    .update(leases)
-    .set({ expiresAt: new Date(Date.now() + ttlMs) })
-    .where(and(eq(leases.name, name), eq(leases.owner, owner)))
-    .run();
-  return result.changes === 1;
+async function claim(name: string, owner: string, ttlMs: number): Promise<boolean> {
+  const expiresAt = clock(ttlMs) as Date;
+  // Free (no row) or expired: never a live holder's, this process's other holdings included.
+  const result = await writeStatement((db) =>
+    db
+      .insert(leases)
+      .values({ name, owner, expiresAt })
+      .onConflictDoUpdate({ target: leases.name, set: { owner, expiresAt }, setWhere: lte(leases.expiresAt, clock(0) as Date) }),
+  );
+  return affectedRows(result) === 1;
+}
+
+async function renew(name: string, owner: string, ttlMs: number): Promise<boolean> {
+  const result = await writeStatement((db) =>
+    db
+      .update(leases)
+      .set({ expiresAt: clock(ttlMs) as Date })
+      .where(and(eq(leases.name, name), eq(leases.owner, owner))),
+  );
+  return affectedRows(result) === 1;
 }
 
 /** Takes the named lease when it is free or expired, and starts its heartbeat; null while someone holds it. */
@@ -79,7 +89,7 @@ export async function tryAcquireLease(name: string, options: LeaseOptions = {}):
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
   const renewEveryMs = options.renewEveryMs ?? LEASE_RENEW_EVERY_MS;
   const owner = nextOwner();
-  if (!claim(name, owner, ttlMs)) return null;
+  if (!(await claim(name, owner, ttlMs))) return null;
 
   const controller = new AbortController();
   const lose = () => {
@@ -87,12 +97,13 @@ export async function tryAcquireLease(name: string, options: LeaseOptions = {}):
     if (!controller.signal.aborted) controller.abort(new LeaseLostError(name));
   };
   const heartbeat = setInterval(() => {
-    try {
-      if (!renew(name, owner, ttlMs)) lose();
-    } catch {
+    renew(name, owner, ttlMs).then(
+      (renewed) => {
+        if (!renewed) lose();
+      },
       // The database is gone for now: the lease may expire before the next renewal, so stop as if lost.
-      lose();
-    }
+      () => lose(),
+    );
   }, renewEveryMs);
   heartbeat.unref();
 
@@ -105,10 +116,7 @@ export async function tryAcquireLease(name: string, options: LeaseOptions = {}):
       if (released) return;
       released = true;
       clearInterval(heartbeat);
-      getDb()
-        .delete(leases)
-        .where(and(eq(leases.name, name), eq(leases.owner, owner)))
-        .run();
+      await writeStatement((db) => db.delete(leases).where(and(eq(leases.name, name), eq(leases.owner, owner))));
     },
   };
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { and, count, eq, gt, lt, min, or } from "drizzle-orm";
-import { getDb } from "./client";
-import { loginFailures } from "./schema";
-import { writeTransaction } from "./transaction";
+import { firstRow, getDb } from "./client";
+import { loginFailures } from "./tables";
+import { writeStatement, writeTransaction } from "./transaction";
 
 /** Failed sign-ins per email and per client address (the throttle's policy is lib/auth/throttle.ts). */
 
@@ -18,11 +18,12 @@ export async function countFailuresSince({
   subject: string;
   since: Date;
 }): Promise<{ count: number; oldest: Date | null }> {
-  const row = getDb()
-    .select({ n: count(), oldest: min(loginFailures.at) })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.scope, scope), eq(loginFailures.subject, subject), gt(loginFailures.at, since)))
-    .get();
+  const row = firstRow(
+    await getDb()
+      .select({ n: count(), oldest: min(loginFailures.at) })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.scope, scope), eq(loginFailures.subject, subject), gt(loginFailures.at, since))),
+  );
   if (!row?.oldest) return { count: row?.n ?? 0, oldest: null };
   const oldest = row.oldest instanceof Date ? row.oldest : new Date(Number(row.oldest));
   return { count: row.n, oldest };
@@ -30,25 +31,24 @@ export async function countFailuresSince({
 
 /** Records one failure for the email and one for the address, dropping failures older than `pruneBefore`. */
 export async function insertFailure({ email, address, at, pruneBefore }: { email: string; address: string; at: Date; pruneBefore: Date }): Promise<void> {
-  await writeTransaction((tx) => {
-    tx.delete(loginFailures).where(lt(loginFailures.at, pruneBefore)).run();
-    tx.insert(loginFailures)
-      .values([
-        { scope: "email", subject: email, at },
-        { scope: "address", subject: address, at },
-      ])
-      .run();
+  await writeTransaction(async (tx) => {
+    await tx.delete(loginFailures).where(lt(loginFailures.at, pruneBefore));
+    await tx.insert(loginFailures).values([
+      { scope: "email", subject: email, at },
+      { scope: "address", subject: address, at },
+    ]);
   });
 }
 
 export async function deleteFailures({ email, address }: { email: string; address: string }): Promise<void> {
-  getDb()
-    .delete(loginFailures)
-    .where(
-      or(
-        and(eq(loginFailures.scope, "email"), eq(loginFailures.subject, email)),
-        and(eq(loginFailures.scope, "address"), eq(loginFailures.subject, address)),
+  await writeStatement((db) =>
+    db
+      .delete(loginFailures)
+      .where(
+        or(
+          and(eq(loginFailures.scope, "email"), eq(loginFailures.subject, email)),
+          and(eq(loginFailures.scope, "address"), eq(loginFailures.subject, address)),
+        ),
       ),
-    )
-    .run();
+  );
 }

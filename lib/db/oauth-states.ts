@@ -1,8 +1,9 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { getDb } from "./client";
-import { oauthStates } from "./schema";
+import { affectedRows, firstRow, getDb } from "./client";
+import { oauthStates } from "./tables";
+import { writeStatement } from "./transaction";
 
 /**
  * OAuth `state` values: single use, bound to the admin who clicked Authorize, twenty minutes of life: as long as
@@ -19,10 +20,9 @@ function hashState(state: string): string {
 /** 32 random bytes for the consent page's `state`; only the hash is stored, bound to the admin. */
 export async function createOauthState({ adminId, now = new Date() }: { adminId: number; now?: Date }): Promise<string> {
   const state = randomBytes(32).toString("base64url");
-  getDb()
-    .insert(oauthStates)
-    .values({ stateHash: hashState(state), adminId, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) })
-    .run();
+  await writeStatement((db) =>
+    db.insert(oauthStates).values({ stateHash: hashState(state), adminId, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) }),
+  );
   return state;
 }
 
@@ -42,14 +42,14 @@ export async function consumeOauthState({
   now?: Date;
 }): Promise<ConsumeStateResult> {
   const stateHash = hashState(state);
-  const db = getDb();
-  const used = db
-    .update(oauthStates)
-    .set({ usedAt: now })
-    .where(and(eq(oauthStates.stateHash, stateHash), eq(oauthStates.adminId, adminId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
-    .run();
-  if (used.changes === 1) return { ok: true, stateHash };
-  const row = db.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash)).get();
+  const used = await writeStatement((db) =>
+    db
+      .update(oauthStates)
+      .set({ usedAt: now })
+      .where(and(eq(oauthStates.stateHash, stateHash), eq(oauthStates.adminId, adminId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now))),
+  );
+  if (affectedRows(used) === 1) return { ok: true, stateHash };
+  const row = firstRow(await getDb().select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash)));
   if (!row) return { ok: false, code: "state_invalid" };
   if (row.adminId !== adminId) return { ok: false, code: "state_other_admin" };
   if (row.usedAt) return { ok: false, code: "state_used", outcome: row.outcome };
@@ -57,5 +57,5 @@ export async function consumeOauthState({
 }
 
 export async function setOauthStateOutcome({ stateHash, outcome }: { stateHash: string; outcome: string }): Promise<void> {
-  getDb().update(oauthStates).set({ outcome }).where(eq(oauthStates.stateHash, stateHash)).run();
+  await writeStatement((db) => db.update(oauthStates).set({ outcome }).where(eq(oauthStates.stateHash, stateHash)));
 }

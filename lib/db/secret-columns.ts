@@ -2,7 +2,7 @@ import "server-only";
 import { eq, isNotNull } from "drizzle-orm";
 import { decryptSecret, DecryptionError, encryptSecret, keyIdOf } from "@/lib/crypto/secrets";
 import { getEnv } from "@/lib/env";
-import { connections, leads } from "./schema";
+import { connections, leads } from "./tables";
 import { writeTransaction } from "./transaction";
 
 /**
@@ -80,7 +80,7 @@ export interface RotationReport {
 export async function rotateEncryptionKeys(): Promise<RotationReport> {
   const current = getEnv().encryptionKeys[0];
   const columns = Object.entries(SECRET_COLUMNS.connections) as Array<[keyof typeof SECRET_COLUMNS.connections, SecretColumn<"connections">]>;
-  return writeTransaction((tx) => {
+  return writeTransaction(async (tx) => {
     const report: RotationReport = { values: 0, reencrypted: 0, alreadyCurrent: 0 };
     /** The value under the current key, or null when it already is; counts either way. */
     const reseal = <T extends SecretTable>(slot: Slot<T>, stored: string): string | null => {
@@ -93,18 +93,18 @@ export async function rotateEncryptionKeys(): Promise<RotationReport> {
       report.reencrypted += 1;
       return sealSecret(slot, plain);
     };
-    for (const row of tx.select().from(connections).all()) {
+    for (const row of await tx.select().from(connections)) {
       const update: Partial<Record<(typeof columns)[number][0], string>> = {};
       for (const [property, column] of columns) {
         const stored = row[property];
         const resealed = stored ? reseal({ table: "connections", column, rowId: row.id }, stored) : null;
         if (resealed) update[property] = resealed;
       }
-      if (Object.keys(update).length > 0) tx.update(connections).set(update).where(eq(connections.id, row.id)).run();
+      if (Object.keys(update).length > 0) await tx.update(connections).set(update).where(eq(connections.id, row.id));
     }
-    for (const row of tx.select({ id: leads.id, dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc)).all()) {
+    for (const row of await tx.select({ id: leads.id, dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc))) {
       const resealed = row.dataEnc ? reseal({ table: "leads", column: SECRET_COLUMNS.leads.dataEnc, rowId: row.id }, row.dataEnc) : null;
-      if (resealed) tx.update(leads).set({ dataEnc: resealed }).where(eq(leads.id, row.id)).run();
+      if (resealed) await tx.update(leads).set({ dataEnc: resealed }).where(eq(leads.id, row.id));
     }
     return report;
   });

@@ -1,8 +1,9 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, count, eq, gt, isNull } from "drizzle-orm";
-import { getDb } from "./client";
-import { admins, setupTokens, type Admin } from "./schema";
+import { affectedRows, firstRow, getDb } from "./client";
+import type { Admin } from "./schema";
+import { admins, setupTokens } from "./tables";
 import { writeTransaction } from "./transaction";
 
 /** One-time links that let the first admin choose an email and password. Only the SHA-256 of a token is kept. */
@@ -17,19 +18,20 @@ function hashToken(token: string): string {
 export async function createSetupToken({ now = new Date() }: { now?: Date } = {}): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + SETUP_TOKEN_TTL_MS);
-  await writeTransaction((tx) => {
-    tx.update(setupTokens).set({ usedAt: now }).where(isNull(setupTokens.usedAt)).run();
-    tx.insert(setupTokens).values({ tokenHash: hashToken(token), createdAt: now, expiresAt }).run();
+  await writeTransaction(async (tx) => {
+    await tx.update(setupTokens).set({ usedAt: now }).where(isNull(setupTokens.usedAt));
+    await tx.insert(setupTokens).values({ tokenHash: hashToken(token), createdAt: now, expiresAt });
   });
   return { token, expiresAt };
 }
 
 export async function isSetupTokenValid({ token, now = new Date() }: { token: string; now?: Date }): Promise<boolean> {
-  const row = getDb()
-    .select({ id: setupTokens.id })
-    .from(setupTokens)
-    .where(and(eq(setupTokens.tokenHash, hashToken(token)), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)))
-    .get();
+  const row = firstRow(
+    await getDb()
+      .select({ id: setupTokens.id })
+      .from(setupTokens)
+      .where(and(eq(setupTokens.tokenHash, hashToken(token)), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now))),
+  );
   return row !== undefined;
 }
 
@@ -48,14 +50,13 @@ export async function createFirstAdminWithToken({
   passwordHash: string;
   now?: Date;
 }): Promise<Admin | null> {
-  return writeTransaction((tx) => {
-    const used = tx
+  return writeTransaction(async (tx) => {
+    const used = await tx
       .update(setupTokens)
       .set({ usedAt: now })
-      .where(and(eq(setupTokens.tokenHash, hashToken(token)), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)))
-      .run();
-    if (used.changes !== 1) return null;
-    if ((tx.select({ n: count() }).from(admins).get()?.n ?? 0) > 0) return null;
-    return tx.insert(admins).values({ email, passwordHash }).returning().get();
+      .where(and(eq(setupTokens.tokenHash, hashToken(token)), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)));
+    if (affectedRows(used) !== 1) return null;
+    if ((firstRow(await tx.select({ n: count() }).from(admins))?.n ?? 0) > 0) return null;
+    return firstRow(await tx.insert(admins).values({ email, passwordHash }).returning()) ?? null;
   });
 }

@@ -6,6 +6,7 @@ import {
   applyTransitions,
   claimDueLeads,
   clearDeliveryHold,
+  deliveryRunsInParallel,
   eraseDeliveredLeadData,
   getDeliveryState,
   hasDeliveryWork,
@@ -17,6 +18,7 @@ import {
   type ClaimedLead,
 } from "@/lib/db/leads";
 import { getLeadSettings, saveUtmFieldCodes } from "@/lib/db/lead-settings";
+import { withLease } from "@/lib/db/lease";
 import { getEnv } from "@/lib/env";
 import { toAppError } from "@/lib/errors";
 import { decideBatch, type AttemptResult, type LeadTransition } from "./delivery-outcome";
@@ -94,7 +96,9 @@ export async function runDeliveryRound({ owner, signal, now = () => new Date() }
     return { claimed: 0, sent: 0, busy: false };
   }
   await resumeHeldLeads({ now: now() });
-  await sendPendingNotes(now);
+  // Workers side by side (PostgreSQL) would each send the same pending notes: one instance at a time does.
+  if (deliveryRunsInParallel()) await withLease("lead-notes", () => sendPendingNotes(now));
+  else await sendPendingNotes(now);
 
   const claimed = await claimDueLeads({ owner, limit: COMPLEX_BATCH_LIMIT, now: now() });
   if (claimed.length === 0) return { claimed: 0, sent: 0, busy: false };

@@ -1,19 +1,25 @@
 import "server-only";
-import { tryAcquireLease, type Lease } from "@/lib/db/lease";
-import { requeueStrandedLeads } from "@/lib/db/leads";
+import { leaseProcessId, tryAcquireLease, type Lease } from "@/lib/db/lease";
+import { deliveryRunsInParallel, requeueStrandedLeads } from "@/lib/db/leads";
 import { runDeliveryRound } from "./outbox";
 import { onLeadQueued } from "./wake";
 
 /**
- * The lead delivery loop inside the server process: started with the server (instrumentation), one holder at a
- * time across every process sharing the database (the `lead-worker` lease), woken at once by a new lead and
- * otherwise polling. On SIGTERM it claims nothing more; a batch in flight is not cut short, and anything a dead
- * holder left `sending` is looked up in amoCRM by the next holder before it is sent again.
+ * The lead delivery loop inside the server process: started with the server (instrumentation), woken at once by a
+ * new lead and otherwise polling. On SIGTERM it claims nothing more; a batch in flight is not cut short, and anything
+ * a dead worker left `sending` is looked up in amoCRM before it is sent again.
+ *
+ * On SQLite one worker at a time runs, across every process sharing the file (the `lead-worker` lease). On
+ * PostgreSQL every instance runs one, under a lease of its own (`lead-worker:<process>`) that says it is alive: the
+ * workers claim disjoint batches (FOR UPDATE SKIP LOCKED), and each round puts back what a worker whose lease has
+ * expired left `sending`.
  */
 
 const LEASE_NAME = "lead-worker";
 const IDLE_POLL_MS = 1_000;
 const LEASE_RETRY_MS = 2_000;
+/** How often a parallel worker looks for leads a stopped instance left mid-send. */
+const STRANDED_CHECK_MS = 5_000;
 
 interface WorkerState {
   stopping: boolean;
@@ -63,8 +69,9 @@ function pause(state: WorkerState, ms: number): Promise<void> {
 async function loop(state: WorkerState): Promise<void> {
   while (!state.stopping) {
     let lease: Lease | null = null;
+    const parallel = deliveryRunsInParallel();
     try {
-      lease = await tryAcquireLease(LEASE_NAME);
+      lease = await tryAcquireLease(parallel ? `${LEASE_NAME}:${leaseProcessId()}` : LEASE_NAME);
     } catch {
       // The database is unavailable for now; try again shortly.
     }
@@ -73,9 +80,14 @@ async function loop(state: WorkerState): Promise<void> {
       continue;
     }
     try {
-      const stranded = await requeueStrandedLeads({ now: new Date() });
-      if (stranded > 0) console.warn(`[leads] ${stranded} lead(s) were left mid-send by a stopped worker; looking them up before resending`);
+      let strandedCheckedAt = 0;
       while (!state.stopping && !lease.signal.aborted) {
+        // Once on taking the lease; and, where workers run side by side, every few seconds (another may stop).
+        if (strandedCheckedAt === 0 || (parallel && Date.now() - strandedCheckedAt >= STRANDED_CHECK_MS)) {
+          strandedCheckedAt = Date.now();
+          const stranded = await requeueStrandedLeads({ now: new Date(), keepLiveClaims: parallel });
+          if (stranded > 0) console.warn(`[leads] ${stranded} lead(s) were left mid-send by a stopped worker; looking them up before resending`);
+        }
         let busy = false;
         try {
           busy = (await runDeliveryRound({ owner: lease.owner, signal: lease.signal })).busy;

