@@ -1,6 +1,6 @@
 import "server-only";
 import { hashPassword } from "@/lib/auth/password";
-import { countAdmins, createAdmin } from "@/lib/db/admins";
+import { countAdmins, createFirstAdmin } from "@/lib/db/admins";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createSetupToken } from "@/lib/db/setup-tokens";
 import { checkAppUrl, type AppUrlReason } from "@/lib/app-url-check";
@@ -48,8 +48,10 @@ export async function startServer(): Promise<void> {
 async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
   if ((await countAdmins()) > 0) return;
   if (env.adminEmail && env.adminPassword) {
-    await createAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) });
-    console.info("[setup] first admin created from ADMIN_EMAIL and ADMIN_PASSWORD");
+    // Another server sharing the database may have created it meanwhile.
+    if (await createFirstAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) })) {
+      console.info("[setup] first admin created from ADMIN_EMAIL and ADMIN_PASSWORD");
+    }
     return;
   }
   const { token } = await createSetupToken();

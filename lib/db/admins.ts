@@ -3,7 +3,7 @@ import { count, eq } from "drizzle-orm";
 import { affectedRows, firstRow, getDb } from "./client";
 import type { Admin } from "./schema";
 import { admins } from "./tables";
-import { writeStatement } from "./transaction";
+import { writeStatement, writeTransaction } from "./transaction";
 
 export async function countAdmins(): Promise<number> {
   return firstRow(await getDb().select({ n: count() }).from(admins))?.n ?? 0;
@@ -17,6 +17,18 @@ export async function createAdmin({ email, passwordHash }: { email: string; pass
   const [admin] = await writeStatement((db) => db.insert(admins).values({ email, passwordHash }).returning());
   if (!admin) throw new Error("createAdmin: no row returned");
   return admin;
+}
+
+/**
+ * Creates the admin only while none exists, in one write transaction: servers starting together with ADMIN_EMAIL
+ * and ADMIN_PASSWORD create it once (the others find it). Returns whether this call created it.
+ */
+export async function createFirstAdmin({ email, passwordHash }: { email: string; passwordHash: string }): Promise<boolean> {
+  return writeTransaction(async (tx) => {
+    if ((firstRow(await tx.select({ n: count() }).from(admins))?.n ?? 0) > 0) return false;
+    await tx.insert(admins).values({ email, passwordHash });
+    return true;
+  });
 }
 
 export async function updateAdminPassword({ email, passwordHash }: { email: string; passwordHash: string }): Promise<boolean> {

@@ -52,10 +52,17 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     expect(await checkDatabase()).toEqual({ ok: true });
   });
 
+  it("creates the first admin once when servers start together", async () => {
+    const admins = await import("@/lib/db/admins");
+    expect(await admins.countAdmins()).toBe(0);
+    const created = await Promise.all(Array.from({ length: 4 }, (_, n) => admins.createFirstAdmin({ email: `first${n}@example.com`, passwordHash: "h" })));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    expect(await admins.countAdmins()).toBe(1);
+  });
+
   it("stores admins and their sessions", async () => {
     const admins = await import("@/lib/db/admins");
     const sessions = await import("@/lib/db/admin-sessions");
-    expect(await admins.countAdmins()).toBe(0);
     const admin = await admins.createAdmin({ email: "a@example.com", passwordHash: "h1" });
     expect(admin).toMatchObject({ email: "a@example.com", passwordHash: "h1", lastSignInAt: null });
     expect(admin.createdAt).toBeInstanceOf(Date);

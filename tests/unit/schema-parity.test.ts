@@ -14,6 +14,7 @@ import { getTableConfig as sqliteConfig, type SQLiteTable } from "drizzle-orm/sq
 import { describe, expect, it } from "vitest";
 import * as sqliteSchema from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema-postgres";
+import * as activeTables from "@/lib/db/tables";
 
 interface Shape {
   name: string;
@@ -87,6 +88,10 @@ describe("schema parity", () => {
     const sqliteTables = tablesOf(sqliteSchema);
     expect(sqliteTables.size).toBeGreaterThan(10);
     expect(schemaDrift(sqliteTables, tablesOf(pgSchema))).toEqual([]);
+  });
+
+  it("lists every table in lib/db/tables.ts, the tables lib/db's modules query", () => {
+    expect(Object.keys(activeTables).sort()).toEqual([...tablesOf(sqliteSchema).keys()].sort());
   });
 
   it("reports a column missing on one engine, a nullability change and a table missing", () => {
