@@ -14,6 +14,8 @@ step "unit tests"
 npx vitest run
 step "production build"
 npx next build
+step "multi-instance tests (two servers on one PostgreSQL)"
+npx vitest run --config vitest.build.config.mts
 step "browser tests"
 bash scripts/ensure-chromium.sh
 npx playwright test "$@"

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freeLoopbackPort } from "../../bench/harness";
 import { signIn, startServer, type RunningServer } from "../../bench/server";
 import { startFakeAmo, type FakeAmo } from "../fake-amocrm/server";
 import { startTestPostgres, type TestPostgres } from "../postgres-server";
@@ -22,7 +23,7 @@ const servers: RunningServer[] = [];
 let siteKey: string;
 
 async function start(name: string): Promise<RunningServer> {
-  const port = 3400 + Number(process.env.E2E_PORT_OFFSET ?? 0) + servers.length;
+  const port = await freeLoopbackPort();
   const server = await startServer({ port, env, logFile: path.join(logDir, `${name}.log`) });
   servers.push(server);
   return server;
