@@ -165,7 +165,8 @@ describe("two servers on one PostgreSQL", () => {
     const apiKey = await findActiveApiKey(siteKey);
     // The first leads/complex call hangs forever, after amoCRM created the leads: A is killed waiting for it.
     fake.controls.fault({ target: "leads_complex", hang: true, process: true });
-    const queuedAt = Date.now();
+    // All due at one moment a little ahead, so A's worker (already polling) claims one full batch, not a part.
+    const dueAt = new Date(Date.now() + 3000);
     for (let index = 0; index < 120; index += 1) {
       const id = randomUUID();
       ids.push(id);
@@ -175,7 +176,7 @@ describe("two servers on one PostgreSQL", () => {
         lead: { name: `Crash ${index}`, phone: `+99891${String(1_000_000 + index)}`, email: null, message: null, source: "crash", pageUrl: null, utm: { source: null, medium: null, campaign: null, content: null, term: null } },
         idempotency: null,
         answer: () => ({ status: 202, body: "{}" }),
-        now: new Date(queuedAt + index),
+        now: dueAt,
       });
     }
     await waitFor(() => fake.controls.leads().leads.length === 50, "amoCRM to create the first batch");
