@@ -10,7 +10,9 @@ import { getDb, getPostgresDb, getSqlite, isPostgres, WRITER_LOCK_KEY, type Db, 
  * SQLite: `BEGIN IMMEDIATE`, so the write lock is taken at the start and a read-then-write transaction never fails
  * to upgrade its lock under WAL while another process writes. The work is async (PostgreSQL's driver is), and one
  * connection serves the whole process, so writers take turns in-process: while a transaction is open, no other
- * write of this process can slip into it (and be committed or rolled back with it).
+ * write of this process can slip into it (and be committed or rolled back with it). A read of this process may
+ * still run between the transaction's statements and see its uncommitted writes, as reads did not wait before
+ * either; nothing reads, acts and expects a rollback to undo what it saw.
  *
  * PostgreSQL: a transaction that first takes the writer advisory lock, which gives the same one-writer-at-a-time
  * order across every instance sharing the database. `{ concurrent: true }` skips that lock for work that locks the
