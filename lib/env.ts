@@ -207,8 +207,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   };
 }
 
+/** postgres:// or postgresql:// with a host and the database's name (`postgres://x` alone names no database). */
 function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\/.+/.test(value) && URL.canParse(value);
+  if (!/^postgres(ql)?:\/\/.+/.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.hostname !== "" && /^\/[^/]+$/.test(url.pathname);
 }
 
 /**

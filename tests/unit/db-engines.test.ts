@@ -14,6 +14,19 @@ afterAll(async () => {
 const utm = { source: null, medium: null, campaign: null, content: null, term: null };
 const answer = (id: string) => ({ status: 202, body: JSON.stringify({ ok: true, lead: { id, status: "queued" } }) });
 
+describe("DATABASE_URL", () => {
+  it("names SQLite with file: and PostgreSQL with a postgres:// URL that names its database", async () => {
+    const { parseEnv } = await import("@/lib/env");
+    const key = Buffer.alloc(32, 7).toString("base64");
+    const base = { NODE_ENV: "test", DATABASE_URL: "", ENCRYPTION_KEY: key, AUTH_SECRET: key };
+    expect(parseEnv({ ...base, DATABASE_URL: "postgres://user:pw@db.internal:5432/amocrm" }).database).toEqual({ engine: "postgres", url: "postgres://user:pw@db.internal:5432/amocrm" });
+    expect(parseEnv({ ...base, DATABASE_URL: "postgresql://db.internal/amocrm" }).database.engine).toBe("postgres");
+    for (const url of ["postgres://db.internal", "postgres://db.internal/", "mysql://db.internal/amocrm"]) {
+      expect(() => parseEnv({ ...base, DATABASE_URL: url }), url).toThrow(/DATABASE_URL: must be file: .* or a postgres:\/\/ URL/);
+    }
+  });
+});
+
 describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) => {
   let counter = 0;
   const newId = () => `3f2a9c1e-0000-4000-8000-${String((counter += 1)).padStart(12, "0")}`;
