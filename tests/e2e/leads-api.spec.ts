@@ -1,22 +1,13 @@
-import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { e2e, expect, fake, test, useEnglish } from "../fixtures";
 import type { ConnectPage, ConsentPage, LoginPage } from "../fixtures";
+import { createSiteKey } from "../site-leads";
 
 // The website's side of leads, through the running server: POST /api/v1/leads and GET /api/v1/leads/{id} with a
 // site API key, then delivery to the fake amoCRM by the worker inside the server.
 test.describe.configure({ mode: "serial" });
-
-/** A site API key made the way a scripted deployment makes one: `npm run admin -- api-key create`. */
-function createSiteKey(name: string, databasePath = e2e.databasePath, appUrl = e2e.appUrl): string {
-  return execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/admin.ts", "api-key", "create", "--name", name], {
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${databasePath}`, APP_URL: appUrl, ENCRYPTION_KEY: e2e.encryptionKey, AUTH_SECRET: e2e.authSecret },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "ignore"],
-  }).trim();
-}
 
 function sql<T>(run: (db: Database.Database) => T): T {
   const db = new Database(e2e.databasePath);
@@ -147,7 +138,7 @@ test.describe("what is not a lead is refused, and nothing is stored", () => {
   });
 
   test("the per-key limit answers 429 with Retry-After (second server, 3 per minute)", async ({ playwright }) => {
-    const setupKey = createSiteKey("rate test", e2e.setupDatabasePath, e2e.setupAppUrl);
+    const setupKey = createSiteKey("rate test", { databasePath: e2e.setupDatabasePath, appUrl: e2e.setupAppUrl });
     const context = await playwright.request.newContext({ baseURL: e2e.setupAppUrl });
     const send = () => context.post("/api/v1/leads", { headers: { Authorization: `Bearer ${setupKey}`, "Content-Type": "application/json" }, data: JSON.stringify(aLead()) });
     for (let index = 0; index < 3; index += 1) expect((await send()).status()).toBe(202);
