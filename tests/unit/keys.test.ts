@@ -70,4 +70,15 @@ describe("key rotation", () => {
     expect(status.lastError?.code).toBe("encryption_key_mismatch");
     expect(rawSecrets(wrong.sqlite)).toEqual(before);
   });
+
+  it("/api/health tells an anonymous caller nothing about the keys: the mismatch is for the admin's /status (issue 14 item 6)", async () => {
+    const first = await withKeys(keyA);
+    await first.connection.saveCredentials({ platform: "amocrm.ru", clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef", clientSecret: secret, expectedAccountHost: null, actorEmail: "a@example.com" });
+    const wrong = await withKeys(keyC);
+    expect((await wrong.status.getConnectionStatus()).lastError?.code).toBe("encryption_key_mismatch");
+    const { GET } = await import("@/app/api/health/route");
+    const response = await GET();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
 });
