@@ -219,7 +219,7 @@ function readOrCreateDevSecret(dataDir: string, fileName: string, name: string, 
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const value = randomBytes(32).toString("base64");
     try {
       fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
