@@ -144,15 +144,17 @@ describe("production start", () => {
   });
 
   it("exits non-zero naming NODE_ENV when it is not a known one, and APP_URL when production has plain http", () => {
-    for (const [variables, line] of [
+    const cases: Array<[Record<string, string>, RegExp]> = [
       [{ NODE_ENV: "staging", APP_URL: "https://admin.example.com" }, /\[config\] NODE_ENV: /],
       [{ NODE_ENV: "production", APP_URL: "http://admin.example.com" }, /\[config\] APP_URL: must be https/],
-    ] as const) {
+    ];
+    for (const [variables, line] of cases) {
       const result = spawnSync(
         process.execPath,
         ["--conditions=react-server", "--import", "tsx", "-e", "import('./lib/startup.ts').then((m) => (m.startServer ?? m.default.startServer)())"],
         {
-          env: { PATH: process.env.PATH, ...variables, ENCRYPTION_KEY: key, AUTH_SECRET: "s".repeat(44), DATABASE_URL: tempDb() },
+          // NODE_ENV is typed as the three known values; this test sends an unknown one on purpose.
+          env: { PATH: process.env.PATH, ...variables, ENCRYPTION_KEY: key, AUTH_SECRET: "s".repeat(44), DATABASE_URL: tempDb() } as unknown as NodeJS.ProcessEnv,
           encoding: "utf8",
           timeout: 30_000,
         },
