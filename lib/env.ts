@@ -33,7 +33,17 @@ const optionalUrl = (name: string, what: string) =>
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
+  // Unset is development (`npm run dev`, the admin scripts); `next start` sets production. Anything else (staging, a
+  // typo) is refused rather than read as development, which would generate keys and relax the CSP on a real server.
+  NODE_ENV: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["development", "production", "test"], {
+        error: (issue) =>
+          `NODE_ENV: must be production for a server (or development, or test for the test runners), not ${JSON.stringify(String(issue.input).slice(0, 40))}`,
+      })
+      .default("development"),
+  ),
   PORT: z.coerce.number().int().min(1).max(65535).catch(3001),
   APP_URL: z.preprocess(blankToUndefined, optionalUrl("APP_URL", "an http(s) origin with no trailing slash")),
   DATABASE_URL: z.preprocess(
@@ -112,6 +122,8 @@ export interface EncryptionKey {
 
 export interface Env {
   isProduction: boolean;
+  /** Only development relaxes anything (generated secrets, the dev server's CSP). */
+  isDevelopment: boolean;
   port: number;
   appUrl: string;
   appOrigin: string;
@@ -158,11 +170,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === "production";
+  const isDevelopment = raw.NODE_ENV === "development";
   const problems: string[] = [];
   if (isProduction) {
     if (!raw.APP_URL) problems.push("APP_URL: required in production; the public origin, for example https://admin.example.com");
-    if (!raw.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: required in production. Generate one with: ${GENERATE_KEY}`);
-    if (!raw.AUTH_SECRET) problems.push(`AUTH_SECRET: required in production. Generate one with: ${GENERATE_KEY}`);
+    else if (!isHttpsOrLocalTrial(raw.APP_URL)) {
+      problems.push(
+        "APP_URL: must be https in production (session cookies are Secure and HSTS is sent only over https), for example https://admin.example.com; http is allowed only for a local trial on localhost, 127.0.0.1 or [::1]",
+      );
+    }
+  }
+  // Secrets are generated into data/ only for development: a test run or a production server names its own.
+  if (!isDevelopment) {
+    if (!raw.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: required in ${raw.NODE_ENV}. Generate one with: ${GENERATE_KEY}`);
+    if (!raw.AUTH_SECRET) problems.push(`AUTH_SECRET: required in ${raw.NODE_ENV}. Generate one with: ${GENERATE_KEY}`);
   }
   if (problems.length > 0) throw new EnvError(problems);
 
@@ -176,6 +197,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   return {
     isProduction,
+    isDevelopment,
     port: raw.PORT,
     appUrl,
     appOrigin: new URL(appUrl).origin,
@@ -199,6 +221,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   };
 }
 
+// A local trial of a production build: the only hosts where plain http is allowed in production (the start-up warns).
+const LOCAL_TRIAL_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isHttpsOrLocalTrial(appUrl: string): boolean {
+  const url = new URL(appUrl);
+  return url.protocol === "https:" || LOCAL_TRIAL_HOSTS.has(url.hostname);
+}
+
 function decodeKey(value: string): Buffer | null {
   if (!/^[A-Za-z0-9+/]{43}=?$/.test(value)) return null;
   const key = Buffer.from(value, "base64");
@@ -219,7 +249,7 @@ function readOrCreateDevSecret(dataDir: string, fileName: string, name: string, 
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const value = randomBytes(32).toString("base64");
     try {
       fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { getDb } from "./client";
 import { oauthStates } from "./schema";
 
@@ -11,6 +11,11 @@ import { oauthStates } from "./schema";
  */
 
 export const OAUTH_STATE_TTL_MS = 20 * 60 * 1000;
+/**
+ * How long a state is kept after its life ended: a late or repeated callback is still told "expired" or "already
+ * used" (with how it ended) rather than "unknown", and then the row goes.
+ */
+export const OAUTH_STATE_KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 function hashState(state: string): string {
   return createHash("sha256").update(state).digest("hex");
@@ -19,8 +24,12 @@ function hashState(state: string): string {
 /** 32 random bytes for the consent page's `state`; only the hash is stored, bound to the admin. */
 export async function createOauthState({ adminId, now = new Date() }: { adminId: number; now?: Date }): Promise<string> {
   const state = randomBytes(32).toString("base64url");
-  getDb()
-    .insert(oauthStates)
+  const db = getDb();
+  // Used and expired states are purged as new ones are made, so the table holds about a day of flows.
+  db.delete(oauthStates)
+    .where(lt(oauthStates.expiresAt, new Date(now.getTime() - OAUTH_STATE_KEEP_AFTER_EXPIRY_MS)))
+    .run();
+  db.insert(oauthStates)
     .values({ stateHash: hashState(state), adminId, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) })
     .run();
   return state;

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import http from "node:http";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import type { APIRequestContext, Page } from "@playwright/test";
@@ -169,6 +171,32 @@ test("Idempotency-Key: the same body replays the first answer, another body is r
   expect((await post(request, aLead(), { "Idempotency-Key": "bad key with spaces" })).status()).toBe(422);
   expect(leadCount()).toBe(before + 1);
   sql((db) => db.prepare("UPDATE leads SET status = 'dead', dead_at = ? WHERE id = ?").run(Date.now(), lead.id));
+});
+
+test.describe("the proxy's body buffer", () => {
+  test("an unauthenticated body is buffered only up to 128 KiB before any check (issue 14 item 13)", async ({ request }) => {
+    // Chunked, with no Content-Length: nothing can refuse it early, so Next's proxy buffer limit is what holds.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = http.request(`${e2e.appUrl}/api/v1/leads`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+      });
+      outgoing.on("response", (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      outgoing.on("error", reject);
+      const chunk = "x".repeat(16 * 1024);
+      for (let i = 0; i < 64; i += 1) outgoing.write(chunk);
+      outgoing.end();
+    });
+    expect(answer.status).toBe(413);
+    await expect.poll(() => fs.readFileSync(e2e.serverLog, "utf8")).toContain("Request body exceeded 128KB for /api/v1/leads");
+    // The largest legitimate body (64 KiB, here a lead padded with JSON whitespace) still arrives whole.
+    const largest = await post(request, `${JSON.stringify(aLead())}${" ".repeat(63 * 1024)}`);
+    expect(largest.status()).toBe(202);
+  });
 });
 
 test.describe("delivery to amoCRM", () => {
