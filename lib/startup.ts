@@ -5,6 +5,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { createSetupToken } from "@/lib/db/setup-tokens";
 import { checkAppUrl, type AppUrlReason } from "@/lib/app-url-check";
 import { EnvError, getEnv } from "@/lib/env";
+import { installPeerAddressHeader } from "@/lib/http/client-address";
 
 // amoCRM comes back to APP_URL (the Redirect URI, the disconnect hook): a start-up line says when it may not. It warns
 // only; whether such an APP_URL may start at all is lib/env.ts's decision.
@@ -23,6 +24,8 @@ const APP_URL_WARNINGS: Record<AppUrlReason, (appUrl: string) => string> = {
  * configuration stops the process with one line per problem.
  */
 export async function startServer(): Promise<void> {
+  // Before anything else: the sign-in throttle needs every request's socket address (lib/http/client-address.ts).
+  installPeerAddressHeader();
   let env;
   try {
     env = getEnv();

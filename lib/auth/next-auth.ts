@@ -3,6 +3,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
 import type { AppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http/client-address";
 import { authenticateAdmin } from "./sign-in";
 
 /**
@@ -39,7 +40,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           const result = await authenticateAdmin({
             email: credentials.email,
             password: credentials.password,
-            address: clientAddress(request),
+            address: clientAddress(request.headers, env.trustedProxyHops),
           });
           if (result.ok) return { id: String(result.admin.id), email: result.admin.email, sessionId: result.sessionId };
           if (result.error) throw new ThrottledSignin(result.error);
@@ -73,8 +74,3 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     },
   };
 });
-
-function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
-}
