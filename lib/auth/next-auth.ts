@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
 import type { AppError } from "@/lib/errors";
 import { clientAddress } from "@/lib/http/client-address";
+import { SESSION_IDLE_HOURS } from "./session-policy";
 import { authenticateAdmin } from "./sign-in";
 
 /**
@@ -22,8 +23,6 @@ export function throttledWaitSeconds(error: unknown): number | null {
   return error instanceof ThrottledSignin ? (error.error.retryAfterSeconds ?? null) : null;
 }
 
-const SESSION_HOURS = 8;
-
 // Lazy configuration: `next build` loads this module without any secret, the env is read on the first request.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();
@@ -31,7 +30,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     secret: env.authSecret,
     trustHost: true,
     useSecureCookies: env.appUrl.startsWith("https://"),
-    session: { strategy: "jwt", maxAge: SESSION_HOURS * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_IDLE_HOURS * 60 * 60 },
     pages: { signIn: "/login" },
     providers: [
       Credentials({

@@ -1,10 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { createAdminSession } from "@/lib/db/admin-sessions";
+import { createAdminSession, deleteExpiredAdminSessions } from "@/lib/db/admin-sessions";
 import { findAdminByEmail, recordSignIn } from "@/lib/db/admins";
 import type { Admin } from "@/lib/db/schema";
 import type { AppError } from "@/lib/errors";
 import { getDummyHash, verifyPassword } from "./password";
+import { sessionsStartedAfter } from "./session-policy";
 import { clearFailures, reserveSignInAttempt, verdictAfterFailure } from "./throttle";
 
 const credentialsSchema = z.object({
@@ -38,6 +39,7 @@ export async function authenticateAdmin(input: {
   if (admin && valid && parsed.success) {
     await clearFailures({ email, address: input.address });
     await recordSignIn({ adminId: admin.id, at: now });
+    await deleteExpiredAdminSessions({ adminId: admin.id, createdBefore: sessionsStartedAfter(now) });
     return { ok: true, admin, sessionId: await createAdminSession({ adminId: admin.id, now }) };
   }
   // The reserved attempt already counts as this failure.
