@@ -1,5 +1,6 @@
 import "server-only";
 import { hashPassword } from "@/lib/auth/password";
+import { announceSetupLink, forgetSetupLink } from "@/lib/auth/setup-link";
 import { countAdmins, createAdmin } from "@/lib/db/admins";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createSetupToken } from "@/lib/db/setup-tokens";
@@ -48,13 +49,22 @@ export async function startServer(): Promise<void> {
   startLeadWorker();
 }
 
-async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
-  if ((await countAdmins()) > 0) return;
+/** Exported for tests/unit/setup-link.test.ts, which runs it in a child process. */
+export async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
+  if ((await countAdmins()) > 0) {
+    forgetSetupLink(env);
+    return;
+  }
   if (env.adminEmail && env.adminPassword) {
     await createAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) });
     console.info("[setup] first admin created from ADMIN_EMAIL and ADMIN_PASSWORD");
     return;
   }
   const { token } = await createSetupToken();
-  console.info(`[setup] No admin exists yet. Create the first one within an hour at: ${env.appUrl}/setup?token=${token}`);
+  announceSetupLink({
+    link: `${env.appUrl}/setup?token=${token}`,
+    isProduction: env.isProduction,
+    terminal: Boolean(process.stdout.isTTY),
+    dataDir: env.dataDir,
+  });
 }
