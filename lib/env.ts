@@ -30,6 +30,9 @@ const optionalUrl = (name: string, what: string) =>
     })
     .optional();
 
+const TRUSTED_PROXY_HOPS_MESSAGE =
+  "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10: how many reverse proxies in front of the server append the client's address to X-Forwarded-For (0 when clients connect to it directly)";
+
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const schema = z.object({
@@ -106,6 +109,15 @@ const schema = z.object({
     blankToUndefined,
     z.coerce.number({ error: "LEADS_RETENTION_DAYS: must be a whole number of days from 1 to 3650" }).int().min(1).max(3650).default(30),
   ),
+  TRUSTED_PROXY_HOPS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: TRUSTED_PROXY_HOPS_MESSAGE })
+      .int(TRUSTED_PROXY_HOPS_MESSAGE)
+      .min(0, TRUSTED_PROXY_HOPS_MESSAGE)
+      .max(10, TRUSTED_PROXY_HOPS_MESSAGE)
+      .default(0),
+  ),
   APP_TIME_ZONE: z.preprocess(
     blankToUndefined,
     z
@@ -144,6 +156,8 @@ export interface Env {
   leadsDefaultCountry: CountryCode;
   leadsRatePerMinute: number;
   leadsRetentionDays: number;
+  /** How many reverse proxies in front of the server append to X-Forwarded-For (lib/http/client-address.ts). */
+  trustedProxyHops: number;
   /** One line per value generated for development, to be printed once at start. */
   warnings: string[];
 }
@@ -217,6 +231,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     leadsDefaultCountry: raw.LEADS_DEFAULT_COUNTRY as CountryCode,
     leadsRatePerMinute: raw.LEADS_RATE_PER_MINUTE,
     leadsRetentionDays: raw.LEADS_RETENTION_DAYS,
+    trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     warnings,
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, count, eq, gt, lt, min, or } from "drizzle-orm";
-import { getDb } from "./client";
+import { and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { getDb, type Db, type Tx } from "./client";
 import { loginFailures } from "./schema";
 import { writeTransaction } from "./transaction";
 
@@ -8,39 +8,89 @@ import { writeTransaction } from "./transaction";
 
 export type FailureScope = "email" | "address";
 
-/** How many failures one subject had since `since`, and when the oldest of them was. */
-export async function countFailuresSince({
-  scope,
-  subject,
-  since,
-}: {
-  scope: FailureScope;
-  subject: string;
-  since: Date;
-}): Promise<{ count: number; oldest: Date | null }> {
-  const row = getDb()
-    .select({ n: count(), oldest: min(loginFailures.at) })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.scope, scope), eq(loginFailures.subject, subject), gt(loginFailures.at, since)))
-    .get();
-  if (!row?.oldest) return { count: row?.n ?? 0, oldest: null };
-  const oldest = row.oldest instanceof Date ? row.oldest : new Date(Number(row.oldest));
-  return { count: row.n, oldest };
+/** The most recent failures of the email and of the address inside the window, newest first (at most `limit` each). */
+export interface RecentFailures {
+  email: Date[];
+  address: Date[];
 }
 
-/** Records one failure for the email and one for the address, dropping failures older than `pruneBefore`. */
-export async function insertFailure({ email, address, at, pruneBefore }: { email: string; address: string; at: Date; pruneBefore: Date }): Promise<void> {
-  await writeTransaction((tx) => {
-    tx.delete(loginFailures).where(lt(loginFailures.at, pruneBefore)).run();
+function recentFailures(
+  db: Db | Tx,
+  { scope, subject, since, limit }: { scope: FailureScope; subject: string; since: Date; limit: number },
+): Date[] {
+  return db
+    .select({ at: loginFailures.at })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.scope, scope), eq(loginFailures.subject, subject), gt(loginFailures.at, since)))
+    .orderBy(desc(loginFailures.at))
+    .limit(limit)
+    .all()
+    .map((row) => row.at);
+}
+
+/**
+ * Reserves one sign-in attempt, in one write transaction: reads the recent failures, asks `decide` (the policy, a
+ * pure function) how long this attempt must wait, and when it need not wait records the attempt as a failure right
+ * away. The password is checked only after this, and a success removes the failures again (deleteFailures), so
+ * concurrent guesses see each other's reservations and cannot slip past the limit while a check is running.
+ */
+export async function reserveAttempt({
+  email,
+  address,
+  now,
+  windowMs,
+  limit,
+  decide,
+}: {
+  email: string;
+  address: string;
+  now: Date;
+  windowMs: number;
+  limit: number;
+  decide: (recent: RecentFailures) => number;
+}): Promise<{ waitSeconds: number }> {
+  const since = new Date(now.getTime() - windowMs);
+  return writeTransaction((tx) => {
+    tx.delete(loginFailures).where(lt(loginFailures.at, since)).run();
+    const recent = {
+      email: recentFailures(tx, { scope: "email", subject: email, since, limit }),
+      address: recentFailures(tx, { scope: "address", subject: address, since, limit }),
+    };
+    const waitSeconds = decide(recent);
+    if (waitSeconds > 0) return { waitSeconds };
     tx.insert(loginFailures)
       .values([
-        { scope: "email", subject: email, at },
-        { scope: "address", subject: address, at },
+        { scope: "email", subject: email, at: now },
+        { scope: "address", subject: address, at: now },
       ])
       .run();
+    return { waitSeconds: 0 };
   });
 }
 
+/** The recent failures as reserveAttempt sees them, without reserving anything (what the next attempt would meet). */
+export async function readRecentFailures({
+  email,
+  address,
+  now,
+  windowMs,
+  limit,
+}: {
+  email: string;
+  address: string;
+  now: Date;
+  windowMs: number;
+  limit: number;
+}): Promise<RecentFailures> {
+  const since = new Date(now.getTime() - windowMs);
+  const db = getDb();
+  return {
+    email: recentFailures(db, { scope: "email", subject: email, since, limit }),
+    address: recentFailures(db, { scope: "address", subject: address, since, limit }),
+  };
+}
+
+/** After a successful sign-in: the email and the address start afresh. */
 export async function deleteFailures({ email, address }: { email: string; address: string }): Promise<void> {
   getDb()
     .delete(loginFailures)
@@ -51,4 +101,12 @@ export async function deleteFailures({ email, address }: { email: string; addres
       ),
     )
     .run();
+}
+
+/** Lifts an email's lockout (npm run admin -- reset-password); the addresses that failed keep their own count. */
+export async function deleteEmailFailures({ email }: { email: string }): Promise<number> {
+  return getDb()
+    .delete(loginFailures)
+    .where(and(eq(loginFailures.scope, "email"), eq(loginFailures.subject, email)))
+    .run().changes;
 }

@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, "../..");
 const GATE = "lib/amocrm/http.ts";
 /** Modules that only write example code for the site's developers as text; they import nothing, so cannot connect. */
 const TEXT_ONLY = ["lib/leads/developer-examples.ts"];
+/** Modules that use node:http only on the receiving side (stamping incoming requests); they must make no request. */
+const INBOUND_ONLY = ["lib/http/client-address.ts"];
 
 function serverSources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -27,6 +29,7 @@ describe("one outbound gate", () => {
       const source = fs.readFileSync(path.join(ROOT, file), "utf8");
       // Its imports would come before its first export; there must be none (the examples' own imports are text).
       if (TEXT_ONLY.includes(file)) return /^\s*import\s|\brequire\(/m.test(source.slice(0, source.indexOf("\nexport ")));
+      if (INBOUND_ONLY.includes(file)) return /\bhttps?\.(request|get)\s*\(|\b(createConnection|connect)\s*\(|\bfetch\s*\(/.test(source);
       // Browser components call the dashboard's own API with fetch; they run in the admin's browser, not here.
       if (/^\s*["']use client["']/.test(source)) return false;
       return /\bfetch\s*\(|from\s+["'](node:)?(http|https|net|tls|undici)["']|require\(["'](node:)?(http|https|net|tls)["']\)/.test(source);
