@@ -8,6 +8,13 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3"],
   // proxy.ts handles trailing slashes itself, so the OAuth callback's code is never echoed in a redirect.
   skipTrailingSlashRedirect: true,
+  experimental: {
+    // Because proxy.ts runs before every route, Next buffers each request body in memory (10 MB by default, before
+    // any check of who sent it). The largest legitimate body is a lead (64 KiB, lib/leads/intake.ts MAX_BODY_BYTES);
+    // the admin's forms are a few KiB. Twice that leaves room for the intake to still see more than 64 KiB of an
+    // oversized chunked body (Next drops the whole chunk that crosses this limit) and answer 413.
+    proxyClientMaxBodySize: 128 * 1024,
+  },
   async headers() {
     return [
       {

@@ -32,6 +32,8 @@ export const e2e = {
   runDir,
   serverLog: path.join(runDir, "server.log"),
   setupServerLog: path.join(runDir, "setup-server.log"),
+  // The second server runs in production with its output on a pipe: it writes the setup link here (its data folder).
+  setupLinkFile: path.join(runDir, "setup-link.txt"),
   databasePath: path.join(runDir, "app.db"),
   setupDatabasePath: path.join(runDir, "setup.db"),
   adminEmail: "admin@example.com",

@@ -23,7 +23,7 @@ function withSecurityHeaders(request: NextRequest): NextResponse {
     nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
     appUrl: env.appUrl,
     oauthUrlOverride: env.amocrmOauthUrl,
-    development: !env.isProduction,
+    development: env.isDevelopment,
   });
   // Next reads the nonce for its own scripts from the request's CSP header.
   const requestHeaders = new Headers(request.headers);

@@ -37,9 +37,9 @@ export function refreshCalls(fake: FakeAmo): number {
 }
 
 /**
- * amoHttp allows 7 requests per second per account host (docs/amocrm-contract.md §9.8) and sleeps past that. The sleep is policy,
- * not overhead: giving each measured authorization its own account host (the fake renames its subdomain) keeps the
- * limiter from ever waiting.
+ * The fake limits requests per account (7 a second, as amoCRM does) and answers 429 past that. Giving each measured
+ * authorization its own account host (the fake renames its subdomain) keeps the fake's limit out of the figure; the
+ * app's own limiter is waited for before each clock starts (bench/callback.ts).
  */
 export function switchToFreshAccountHost(fake: FakeAmo, label: string): void {
   fake.controls.renameSubdomain(label);

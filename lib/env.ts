@@ -30,10 +30,23 @@ const optionalUrl = (name: string, what: string) =>
     })
     .optional();
 
+const TRUSTED_PROXY_HOPS_MESSAGE =
+  "TRUSTED_PROXY_HOPS: must be a whole number from 0 to 10: how many reverse proxies in front of the server append the client's address to X-Forwarded-For (0 when clients connect to it directly)";
+
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
+  // Unset is development (`npm run dev`, the admin scripts); `next start` sets production. Anything else (staging, a
+  // typo) is refused rather than read as development, which would generate keys and relax the CSP on a real server.
+  NODE_ENV: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["development", "production", "test"], {
+        error: (issue) =>
+          `NODE_ENV: must be production for a server (or development, or test for the test runners), not ${JSON.stringify(String(issue.input).slice(0, 40))}`,
+      })
+      .default("development"),
+  ),
   PORT: z.coerce.number().int().min(1).max(65535).catch(3001),
   APP_URL: z.preprocess(blankToUndefined, optionalUrl("APP_URL", "an http(s) origin with no trailing slash")),
   DATABASE_URL: z.preprocess(
@@ -98,6 +111,15 @@ const schema = z.object({
     blankToUndefined,
     z.coerce.number({ error: "LEADS_RETENTION_DAYS: must be a whole number of days from 1 to 3650" }).int().min(1).max(3650).default(30),
   ),
+  TRUSTED_PROXY_HOPS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: TRUSTED_PROXY_HOPS_MESSAGE })
+      .int(TRUSTED_PROXY_HOPS_MESSAGE)
+      .min(0, TRUSTED_PROXY_HOPS_MESSAGE)
+      .max(10, TRUSTED_PROXY_HOPS_MESSAGE)
+      .default(0),
+  ),
   APP_TIME_ZONE: z.preprocess(
     blankToUndefined,
     z
@@ -114,6 +136,8 @@ export interface EncryptionKey {
 
 export interface Env {
   isProduction: boolean;
+  /** Only development relaxes anything (generated secrets, the dev server's CSP). */
+  isDevelopment: boolean;
   port: number;
   appUrl: string;
   appOrigin: string;
@@ -137,6 +161,8 @@ export interface Env {
   leadsDefaultCountry: CountryCode;
   leadsRatePerMinute: number;
   leadsRetentionDays: number;
+  /** How many reverse proxies in front of the server append to X-Forwarded-For (lib/http/client-address.ts). */
+  trustedProxyHops: number;
   /** One line per value generated for development, to be printed once at start. */
   warnings: string[];
 }
@@ -163,11 +189,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === "production";
+  const isDevelopment = raw.NODE_ENV === "development";
   const problems: string[] = [];
   if (isProduction) {
     if (!raw.APP_URL) problems.push("APP_URL: required in production; the public origin, for example https://admin.example.com");
-    if (!raw.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: required in production. Generate one with: ${GENERATE_KEY}`);
-    if (!raw.AUTH_SECRET) problems.push(`AUTH_SECRET: required in production. Generate one with: ${GENERATE_KEY}`);
+    else if (!isHttpsOrLocalTrial(raw.APP_URL)) {
+      problems.push(
+        "APP_URL: must be https in production (session cookies are Secure and HSTS is sent only over https), for example https://admin.example.com; http is allowed only for a local trial on localhost, 127.0.0.1 or [::1]",
+      );
+    }
+  }
+  // Secrets are generated into data/ only for development: a test run or a production server names its own.
+  if (!isDevelopment) {
+    if (!raw.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: required in ${raw.NODE_ENV}. Generate one with: ${GENERATE_KEY}`);
+    if (!raw.AUTH_SECRET) problems.push(`AUTH_SECRET: required in ${raw.NODE_ENV}. Generate one with: ${GENERATE_KEY}`);
   }
   if (problems.length > 0) throw new EnvError(problems);
 
@@ -183,6 +218,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   return {
     isProduction,
+    isDevelopment,
     port: raw.PORT,
     appUrl,
     appOrigin: new URL(appUrl).origin,
@@ -203,6 +239,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     leadsDefaultCountry: raw.LEADS_DEFAULT_COUNTRY as CountryCode,
     leadsRatePerMinute: raw.LEADS_RATE_PER_MINUTE,
     leadsRetentionDays: raw.LEADS_RETENTION_DAYS,
+    trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     warnings,
   };
 }
@@ -220,6 +257,14 @@ function isPostgresUrl(value: string): boolean {
  */
 export function databaseEngine(): "sqlite" | "postgres" {
   return isPostgresUrl(process.env.DATABASE_URL?.trim() ?? "") ? "postgres" : "sqlite";
+}
+
+// A local trial of a production build: the only hosts where plain http is allowed in production (the start-up warns).
+const LOCAL_TRIAL_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isHttpsOrLocalTrial(appUrl: string): boolean {
+  const url = new URL(appUrl);
+  return url.protocol === "https:" || LOCAL_TRIAL_HOSTS.has(url.hostname);
 }
 
 function decodeKey(value: string): Buffer | null {
@@ -242,7 +287,7 @@ function readOrCreateDevSecret(dataDir: string, fileName: string, name: string, 
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const value = randomBytes(32).toString("base64");
     try {
       fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });

@@ -1,10 +1,12 @@
 import "server-only";
 import { hashPassword } from "@/lib/auth/password";
+import { announceSetupLink, forgetSetupLink } from "@/lib/auth/setup-link";
 import { countAdmins, createFirstAdmin } from "@/lib/db/admins";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createSetupToken } from "@/lib/db/setup-tokens";
 import { checkAppUrl, type AppUrlReason } from "@/lib/app-url-check";
 import { EnvError, getEnv } from "@/lib/env";
+import { installPeerAddressHeader } from "@/lib/http/client-address";
 
 // amoCRM comes back to APP_URL (the Redirect URI, the disconnect hook): a start-up line says when it may not. It warns
 // only; whether such an APP_URL may start at all is lib/env.ts's decision.
@@ -23,6 +25,8 @@ const APP_URL_WARNINGS: Record<AppUrlReason, (appUrl: string) => string> = {
  * configuration stops the process with one line per problem.
  */
 export async function startServer(): Promise<void> {
+  // Before anything else: the sign-in throttle needs every request's socket address (lib/http/client-address.ts).
+  installPeerAddressHeader();
   let env;
   try {
     env = getEnv();
@@ -45,8 +49,12 @@ export async function startServer(): Promise<void> {
   startLeadWorker();
 }
 
-async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
-  if ((await countAdmins()) > 0) return;
+/** Exported for tests/unit/setup-link.test.ts, which runs it in a child process. */
+export async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
+  if ((await countAdmins()) > 0) {
+    forgetSetupLink(env);
+    return;
+  }
   if (env.adminEmail && env.adminPassword) {
     // Another server sharing the database may have created it meanwhile.
     if (await createFirstAdmin({ email: env.adminEmail, passwordHash: await hashPassword(env.adminPassword) })) {
@@ -55,5 +63,10 @@ async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
     return;
   }
   const { token } = await createSetupToken();
-  console.info(`[setup] No admin exists yet. Create the first one within an hour at: ${env.appUrl}/setup?token=${token}`);
+  announceSetupLink({
+    link: `${env.appUrl}/setup?token=${token}`,
+    isProduction: env.isProduction,
+    terminal: Boolean(process.stdout.isTTY),
+    dataDir: env.dataDir,
+  });
 }

@@ -1,4 +1,4 @@
-// npm run admin -- add <email> | reset-password <email> | api-key create --name NAME
+// npm run admin -- add <email> | reset-password <email> | delete <email> | api-key create --name NAME
 // The password comes from a hidden prompt, or from standard input when it is piped; never from the command line,
 // where it would land in the shell history and the process list.
 import readline from "node:readline";
@@ -6,12 +6,14 @@ import { Writable } from "node:stream";
 import { z } from "zod";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { deleteAdminSessions } from "@/lib/db/admin-sessions";
-import { createAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/admins";
+import { createAdmin, deleteAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/admins";
 import { createApiKey, API_KEY_NAME_MAX } from "@/lib/db/api-keys";
+import { deleteEmailFailures } from "@/lib/db/login-failures";
 
 const USAGE = [
   "Usage: npm run admin -- add <email>",
   "       npm run admin -- reset-password <email>",
+  "       npm run admin -- delete <email>",
   "       npm run admin -- api-key create --name NAME",
 ].join("\n");
 
@@ -62,12 +64,20 @@ async function createSiteKey(args: string[]): Promise<void> {
   console.log(key);
 }
 
+async function removeAdmin(email: string): Promise<void> {
+  const result = await deleteAdmin({ email });
+  if (result === "not_found") fail(`No admin has the email ${email}.`);
+  if (result === "last_admin") fail(`${email} is the last admin and cannot be deleted: add another admin first.`);
+  console.log(`Admin ${email} deleted; every session of this admin is signed out.`);
+}
+
 async function main(): Promise<void> {
   const [command, rawEmail, ...rest] = process.argv.slice(2);
   if (command === "api-key") return createSiteKey(process.argv.slice(3));
-  if ((command !== "add" && command !== "reset-password") || !rawEmail || rest.length > 0) fail(USAGE);
+  if ((command !== "add" && command !== "reset-password" && command !== "delete") || !rawEmail || rest.length > 0) fail(USAGE);
   const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse(rawEmail);
   if (!email.success) fail(`Not an email address: ${rawEmail}`);
+  if (command === "delete") return removeAdmin(email.data);
   const existing = await findAdminByEmail(email.data);
   const exists = existing !== undefined;
   if (command === "add" && exists) fail(`An admin with the email ${email.data} already exists. Use reset-password.`);
@@ -81,9 +91,10 @@ async function main(): Promise<void> {
     console.log(`Admin ${email.data} created.`);
   } else {
     await updateAdminPassword({ email: email.data, passwordHash });
-    // Whoever knew the old password must not stay signed in.
+    // Whoever knew the old password must not stay signed in, and a lockout someone else caused ends here.
     if (existing) await deleteAdminSessions({ adminId: existing.id });
-    console.log(`Password of ${email.data} changed; every session of this admin is signed out.`);
+    await deleteEmailFailures({ email: email.data });
+    console.log(`Password of ${email.data} changed; every session of this admin is signed out and failed sign-ins for it are forgotten.`);
   }
 }
 

@@ -7,22 +7,25 @@ import { e2e } from "../playwright.config";
  * posted to the intake API, and what the fake amoCRM received.
  */
 
-/** `npm run admin -- api-key create` against the e2e server's database; the key is the only line on stdout. */
-export function createSiteKey(name: string): string {
+/**
+ * `npm run admin -- api-key create`, the way a scripted deployment makes a key, against the main e2e server's
+ * database (or the setup server's); the key is the only line on stdout.
+ */
+export function createSiteKey(name: string, { databasePath = e2e.databasePath, appUrl = e2e.appUrl } = {}): string {
   const output = execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/admin.ts", "api-key", "create", "--name", name], {
     env: {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_URL: `file:${e2e.databasePath}`,
+      DATABASE_URL: `file:${databasePath}`,
       ENCRYPTION_KEY: e2e.encryptionKey,
       AUTH_SECRET: e2e.authSecret,
-      APP_URL: e2e.appUrl,
+      APP_URL: appUrl,
     },
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });
   const key = output.trim();
-  expect(key).toMatch(/^amc_\S+$/);
+  expect(key).toMatch(/^amc_[A-Za-z0-9_-]{43}$/);
   return key;
 }
 
@@ -30,6 +33,7 @@ export interface SiteLead {
   name: string;
   phone?: string;
   email?: string;
+  message?: string;
   source?: string;
   pageUrl?: string;
   utm?: Partial<Record<"source" | "medium" | "campaign" | "content" | "term", string | null>>;

@@ -5,7 +5,7 @@ import { NavLink } from "@/components/shell/nav-link";
 import { Button } from "@/components/ui/button";
 import { requireAdmin } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
-import { signOutAction } from "./actions";
+import { signOutAction, signOutEverywhereAction } from "./actions";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const admin = await requireAdmin();
@@ -43,6 +43,11 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             <form action={signOutAction}>
               <Button type="submit" variant="quiet" size="sm">
                 {t("signOut")}
+              </Button>
+            </form>
+            <form action={signOutEverywhereAction}>
+              <Button type="submit" variant="quiet" size="sm">
+                {t("signOutEverywhere")}
               </Button>
             </form>
           </div>

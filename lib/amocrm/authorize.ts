@@ -7,6 +7,18 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { PLATFORM_INFO } from "./platform";
 
+/** Where a navigation another site started is sent instead: /connect, asking the admin to press Authorize. */
+export const AUTHORIZE_CONFIRM_PATH = "/connect?authorize=confirm";
+
+/**
+ * True when the browser says another site started this navigation (a link, a form or a redirect there): the
+ * admin did not press Authorize here. `none` (typed, a bookmark) and `same-origin` (the app's own buttons) pass; an
+ * absent header (an old browser, a script) is not a cross-site browser navigation either.
+ */
+export function startedByAnotherSite(secFetchSite: string | null): boolean {
+  return secFetchSite === "cross-site" || secFetchSite === "same-site";
+}
+
 /**
  * The consent page URL for the saved integration (docs/amocrm-contract.md §1.1): `client_id`, a fresh single-use `state` bound to
  * the admin, and `mode=post_message`, which makes amoCRM redirect the same top-level window back to us.

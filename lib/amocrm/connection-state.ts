@@ -57,8 +57,13 @@ export type ConnectionEvent =
   /** amoCRM refused the refresh token or the keys: only a new consent helps. */
   | ({ type: "permanent_failure" } & Failure)
   | { type: "long_lived_token_expired" }
-  /** amoCRM's signed "integration disabled" hook. */
+  /** amoCRM's signed "integration disabled" hook, once amoCRM confirmed the stored token is refused. */
   | { type: "revoked_by_hook" }
+  /**
+   * A correctly signed disconnect hook that amoCRM did not confirm: it still accepts the stored token (a replayed
+   * hook URL), or it could not be asked. Recorded; nothing else changes (lib/amocrm/disconnect-hook.ts).
+   */
+  | { type: "hook_not_confirmed"; reason: "token_accepted" | "amocrm_unreachable" }
   | { type: "disconnected"; forgetCredentials: boolean }
   /** A callback that failed after its state check: shown as the last error, the connection itself is untouched. */
   | { type: "authorization_failed"; code: ErrorCode; detail?: Detail }
@@ -81,6 +86,8 @@ export type LogEntry =
   | "token_refused_after_refresh"
   | "long_lived_token_expired"
   | "amocrm_disconnected"
+  | "disconnect_hook_refused"
+  | "disconnect_hook_unconfirmed"
   | "disconnected"
   | "authorization_failed"
   | "account_host_changed";
@@ -431,13 +438,22 @@ export function transition(snapshot: ConnectionSnapshot, event: ConnectionEvent,
         effects: [log("long_lived_token_expired")],
       };
     case "revoked_by_hook":
-      // Only a configured integration can be disabled (the hook is signed with its secret).
-      if (!snapshot.hasCredentials) return unchanged(snapshot);
+      // Only a configured integration can be disabled (the hook is signed with its secret); a hook repeated after the
+      // revocation is not news.
+      if (!snapshot.hasCredentials || snapshot.state === "revoked") return unchanged(snapshot);
       return {
         changed: true,
         next: { ...snapshot, state: "revoked", mode: "oauth", hasAccessToken: false, hasRefreshToken: false, failureCount: 0, nextRetryAt: null, lastErrorCode: "revoked" },
         lastError: { code: "revoked", detail: null },
         effects: [{ type: "forget_tokens" }, { type: "clear_refresh_intent" }, log("amocrm_disconnected")],
+      };
+    case "hook_not_confirmed":
+      // Only a hook that would have forgotten tokens is worth recording; the tokens and the state stay as they are.
+      if (!snapshot.hasAccessToken) return unchanged(snapshot);
+      return {
+        changed: true,
+        next: snapshot,
+        effects: [log(event.reason === "token_accepted" ? "disconnect_hook_refused" : "disconnect_hook_unconfirmed")],
       };
     case "disconnected": {
       const forgotten = { mode: "oauth", hasAccessToken: false, hasRefreshToken: false, failureCount: 0, nextRetryAt: null } as const;

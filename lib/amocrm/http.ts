@@ -38,17 +38,42 @@ const TRANSIT_SLACK_MS = 100;
 // On globalThis: Next may load this module more than once per process, and the limit is the process's.
 const limiter = globalThis as unknown as { amocrmCallStarts?: number[] };
 
+const LIMITER_SPAN_MS = WINDOW_MS + TRANSIT_SLACK_MS;
+
+/** The starts still inside the window, pruned in place; the oldest first. */
+function recentStarts(now: number): number[] {
+  const starts = (limiter.amocrmCallStarts ?? []).filter((at) => now - at < LIMITER_SPAN_MS);
+  limiter.amocrmCallStarts = starts;
+  return starts;
+}
+
+/** How long until `calls` more calls could start at once: 0 when they could start now. */
+function waitBeforeRoomFor(calls: number, now: number): number {
+  const starts = recentStarts(now);
+  const overflow = starts.length + calls - MAX_REQUESTS_PER_SECOND;
+  if (overflow <= 0) return 0;
+  return LIMITER_SPAN_MS - (now - (starts[overflow - 1] ?? now)) + 1;
+}
+
 async function waitForSlot(): Promise<void> {
-  const span = WINDOW_MS + TRANSIT_SLACK_MS;
   for (;;) {
     const now = Date.now();
-    const starts = (limiter.amocrmCallStarts ?? []).filter((at) => now - at < span);
-    limiter.amocrmCallStarts = starts;
-    if (starts.length < MAX_REQUESTS_PER_SECOND) {
-      starts.push(now);
+    const wait = waitBeforeRoomFor(1, now);
+    if (wait === 0) {
+      recentStarts(now).push(now);
       return;
     }
-    await sleep(span - (now - (starts[0] ?? now)) + 1);
+    await sleep(wait);
+  }
+}
+
+/**
+ * Resolves once `calls` calls could start together without the limiter holding any of them back. Takes no slot:
+ * for callers (the benchmark) that want to measure a burst of calls apart from the policy's waiting.
+ */
+export async function waitForCapacity(calls: number): Promise<void> {
+  for (let wait = waitBeforeRoomFor(calls, Date.now()); wait > 0; wait = waitBeforeRoomFor(calls, Date.now())) {
+    await sleep(wait);
   }
 }
 

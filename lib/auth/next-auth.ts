@@ -3,6 +3,8 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
 import type { AppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http/client-address";
+import { SESSION_IDLE_HOURS } from "./session-policy";
 import { authenticateAdmin } from "./sign-in";
 
 /**
@@ -21,8 +23,6 @@ export function throttledWaitSeconds(error: unknown): number | null {
   return error instanceof ThrottledSignin ? (error.error.retryAfterSeconds ?? null) : null;
 }
 
-const SESSION_HOURS = 8;
-
 // Lazy configuration: `next build` loads this module without any secret, the env is read on the first request.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();
@@ -30,7 +30,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     secret: env.authSecret,
     trustHost: true,
     useSecureCookies: env.appUrl.startsWith("https://"),
-    session: { strategy: "jwt", maxAge: SESSION_HOURS * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_IDLE_HOURS * 60 * 60 },
     pages: { signIn: "/login" },
     providers: [
       Credentials({
@@ -39,7 +39,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           const result = await authenticateAdmin({
             email: credentials.email,
             password: credentials.password,
-            address: clientAddress(request),
+            address: clientAddress(request.headers, env.trustedProxyHops),
           });
           if (result.ok) return { id: String(result.admin.id), email: result.admin.email, sessionId: result.sessionId };
           if (result.error) throw new ThrottledSignin(result.error);
@@ -73,8 +73,3 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     },
   };
 });
-
-function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
-}

@@ -2,9 +2,10 @@ import "server-only";
 import { decode, getToken } from "next-auth/jwt";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { deleteAdminSession, findAdminBySession } from "@/lib/db/admin-sessions";
+import { deleteAdminSession, deleteAdminSessions, findAdminBySession } from "@/lib/db/admin-sessions";
 import type { Admin } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
+import { sessionsStartedAfter } from "./session-policy";
 
 /**
  * The signed-in admin, re-read from the database, or null. The cookie must name a session that is still recorded:
@@ -62,13 +63,22 @@ async function sessionClaims(): Promise<SessionClaims | null> {
 export async function getAdmin(): Promise<Admin | null> {
   const claims = await sessionClaims();
   if (!claims) return null;
-  return (await findAdminBySession({ adminId: claims.adminId, sessionId: claims.sessionId })) ?? null;
+  const createdAfter = sessionsStartedAfter(new Date());
+  return (await findAdminBySession({ adminId: claims.adminId, sessionId: claims.sessionId, createdAfter })) ?? null;
 }
 
 /** Forgets the current session on the server, so its cookie stops working wherever a copy of it still exists. */
 export async function endSession(): Promise<void> {
   const claims = await sessionClaims();
   if (claims) await deleteAdminSession({ sessionId: claims.sessionId });
+}
+
+/** "Sign out everywhere": ends every session of the signed-in admin, this one included. False without a session. */
+export async function endAllSessions(): Promise<boolean> {
+  const admin = await getAdmin();
+  if (!admin) return false;
+  await deleteAdminSessions({ adminId: admin.id });
+  return true;
 }
 
 /** For pages and server actions: the admin, or a redirect to the sign-in page. */

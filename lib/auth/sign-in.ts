@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import { createAdminSession } from "@/lib/db/admin-sessions";
+import { createAdminSession, deleteExpiredAdminSessions } from "@/lib/db/admin-sessions";
 import { findAdminByEmail, recordSignIn } from "@/lib/db/admins";
 import type { Admin } from "@/lib/db/schema";
 import type { AppError } from "@/lib/errors";
 import { getDummyHash, verifyPassword } from "./password";
-import { checkThrottle, clearFailures, recordFailure } from "./throttle";
+import { sessionsStartedAfter } from "./session-policy";
+import { clearFailures, reserveSignInAttempt, verdictAfterFailure } from "./throttle";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().max(320).pipe(z.email()),
@@ -17,7 +18,8 @@ export type SignInResult = { ok: true; admin: Admin; sessionId: string } | { ok:
 
 /**
  * Checks an email and password. A wrong email and a wrong password cost the same work and give the same answer;
- * failures are throttled per email and per client address.
+ * failures are throttled per email and per client address (lib/auth/throttle.ts). The attempt is reserved before
+ * the password check, so guesses sent at the same moment cannot all be checked.
  */
 export async function authenticateAdmin(input: {
   email: unknown;
@@ -29,7 +31,7 @@ export async function authenticateAdmin(input: {
   const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
   const email = parsed.success ? parsed.data.email : String(input.email ?? "").trim().toLowerCase().slice(0, 320);
 
-  const throttled = await checkThrottle({ email, address: input.address, now });
+  const throttled = await reserveSignInAttempt({ email, address: input.address, now });
   if (throttled) return { ok: false, error: throttled };
 
   const admin = parsed.success ? await findAdminByEmail(parsed.data.email) : undefined;
@@ -37,8 +39,10 @@ export async function authenticateAdmin(input: {
   if (admin && valid && parsed.success) {
     await clearFailures({ email, address: input.address });
     await recordSignIn({ adminId: admin.id, at: now });
+    await deleteExpiredAdminSessions({ adminId: admin.id, createdBefore: sessionsStartedAfter(now) });
     return { ok: true, admin, sessionId: await createAdminSession({ adminId: admin.id, now }) };
   }
-  const after = await recordFailure({ email, address: input.address, now });
+  // The reserved attempt already counts as this failure.
+  const after = await verdictAfterFailure({ email, address: input.address, now });
   return after ? { ok: false, error: after } : { ok: false };
 }

@@ -1,14 +1,15 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, getTableColumns } from "drizzle-orm";
-import { firstRow, getDb, getSqlite, isPostgres } from "./client";
+import { and, eq, getTableColumns, gt, lte } from "drizzle-orm";
+import { affectedRows, firstRow, getDb, getSqlite, isPostgres } from "./client";
 import type { Admin } from "./schema";
 import { admins, adminSessions } from "./tables";
 import { writeStatement } from "./transaction";
 
 /**
- * Signed-in sessions: a sign-in creates a row, sign-out deletes it, and getAdmin() requires it. Only the SHA-256 of
- * the session id (which travels in the cookie) is stored.
+ * Signed-in sessions: a sign-in creates a row, sign-out deletes it, and getAdmin() requires it, younger than the
+ * absolute lifetime (lib/auth/session-policy.ts). Only the SHA-256 of the session id (which travels in the cookie)
+ * is stored.
  */
 
 function hashSessionId(sessionId: string): string {
@@ -32,34 +33,51 @@ interface AdminRow {
 
 // Every admin request asks this, so it is one join prepared once per database handle (building it through the
 // query builder each time cost more than running it).
-const prepared = new WeakMap<object, { get(idHash: string, adminId: number): AdminRow | undefined }>();
+const prepared = new WeakMap<object, { get(idHash: string, adminId: number, createdAfter: number): AdminRow | undefined }>();
 
 function sessionQuery() {
   const sqlite = getSqlite();
   let statement = prepared.get(sqlite);
   if (!statement) {
-    statement = sqlite.prepare<[string, number], AdminRow>(
+    statement = sqlite.prepare<[string, number, number], AdminRow>(
       `SELECT a.id, a.email, a.password_hash, a.created_at, a.last_sign_in_at
          FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
-        WHERE s.id_hash = ? AND s.admin_id = ?`,
+        WHERE s.id_hash = ? AND s.admin_id = ? AND s.created_at > ?`,
     );
     prepared.set(sqlite, statement);
   }
   return statement;
 }
 
-/** The admin a live session belongs to: both must still exist (a signed-out session or a deleted admin is none). */
-export async function findAdminBySession({ adminId, sessionId }: { adminId: number; sessionId: string }): Promise<Admin | undefined> {
+/**
+ * The admin a live session belongs to: both must still exist and the session must have started after
+ * `createdAfter` (a signed-out or expired session, or a deleted admin, is none).
+ */
+export async function findAdminBySession({
+  adminId,
+  sessionId,
+  createdAfter,
+}: {
+  adminId: number;
+  sessionId: string;
+  createdAfter: Date;
+}): Promise<Admin | undefined> {
   if (isPostgres()) {
     return firstRow(
       await getDb()
         .select(getTableColumns(admins))
         .from(adminSessions)
         .innerJoin(admins, eq(admins.id, adminSessions.adminId))
-        .where(and(eq(adminSessions.idHash, hashSessionId(sessionId)), eq(adminSessions.adminId, adminId))),
+        .where(
+          and(
+            eq(adminSessions.idHash, hashSessionId(sessionId)),
+            eq(adminSessions.adminId, adminId),
+            gt(adminSessions.createdAt, createdAfter),
+          ),
+        ),
     );
   }
-  const row = sessionQuery().get(hashSessionId(sessionId), adminId);
+  const row = sessionQuery().get(hashSessionId(sessionId), adminId, createdAfter.getTime());
   if (!row) return undefined;
   return {
     id: row.id,
@@ -74,7 +92,14 @@ export async function deleteAdminSession({ sessionId }: { sessionId: string }): 
   await writeStatement((db) => db.delete(adminSessions).where(eq(adminSessions.idHash, hashSessionId(sessionId))));
 }
 
-/** Signs an admin out everywhere (a password reset must not leave an old session working). */
-export async function deleteAdminSessions({ adminId }: { adminId: number }): Promise<void> {
-  await writeStatement((db) => db.delete(adminSessions).where(eq(adminSessions.adminId, adminId)));
+/** Signs an admin out everywhere (a password reset or "Sign out everywhere"); returns how many sessions ended. */
+export async function deleteAdminSessions({ adminId }: { adminId: number }): Promise<number> {
+  return affectedRows(await writeStatement((db) => db.delete(adminSessions).where(eq(adminSessions.adminId, adminId))));
+}
+
+/** Drops one admin's sessions that are past their lifetime (they open nothing already; this keeps the table small). */
+export async function deleteExpiredAdminSessions({ adminId, createdBefore }: { adminId: number; createdBefore: Date }): Promise<void> {
+  await writeStatement((db) =>
+    db.delete(adminSessions).where(and(eq(adminSessions.adminId, adminId), lte(adminSessions.createdAt, createdBefore))),
+  );
 }

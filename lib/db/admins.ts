@@ -2,7 +2,7 @@ import "server-only";
 import { count, eq } from "drizzle-orm";
 import { affectedRows, firstRow, getDb } from "./client";
 import type { Admin } from "./schema";
-import { admins } from "./tables";
+import { admins, adminSessions } from "./tables";
 import { writeStatement, writeTransaction } from "./transaction";
 
 export async function countAdmins(): Promise<number> {
@@ -37,4 +37,24 @@ export async function updateAdminPassword({ email, passwordHash }: { email: stri
 
 export async function recordSignIn({ adminId, at }: { adminId: number; at: Date }): Promise<void> {
   await writeStatement((db) => db.update(admins).set({ lastSignInAt: at }).where(eq(admins.id, adminId)));
+}
+
+export type DeleteAdminResult = "deleted" | "not_found" | "last_admin";
+
+/**
+ * Deletes an admin and every session of theirs, in one transaction; refuses to delete the last admin, which would
+ * leave nobody able to sign in (only a new setup link or ADMIN_EMAIL on an empty table makes one again).
+ */
+export async function deleteAdmin({ email }: { email: string }): Promise<DeleteAdminResult> {
+  // Under the writer lock on both engines, so two deletes on two servers cannot each see the other admin and leave
+  // none.
+  return writeTransaction(async (tx) => {
+    const admin = firstRow(await tx.select({ id: admins.id }).from(admins).where(eq(admins.email, email)));
+    if (!admin) return "not_found";
+    if ((firstRow(await tx.select({ n: count() }).from(admins))?.n ?? 0) <= 1) return "last_admin";
+    // The foreign key cascades too; said here so it holds whatever the engine.
+    await tx.delete(adminSessions).where(eq(adminSessions.adminId, admin.id));
+    await tx.delete(admins).where(eq(admins.id, admin.id));
+    return "deleted";
+  });
 }

@@ -33,10 +33,44 @@ type DbHandle =
 // One client per process, kept on globalThis so hot reloads in development do not open a new one each time.
 const globalForDb = globalThis as unknown as { amocrmConnectDb?: DbHandle };
 
+// SQLite's files (PostgreSQL keeps its own, under its server's user): the database holds sealed secrets, the admins'
+// password hashes and the leads' metadata, so no other user of the host reads it. SQLite creates the -wal and -shm
+// files with the database file's mode, so creating that one 0600 first covers them; files from before are tightened
+// on every start.
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+/** The data folder 0700: created so, or tightened when it is ours alone (never a shared folder such as /tmp). */
+function protectDataDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const stat = fs.statSync(dir);
+  if ((stat.mode & 0o777) === PRIVATE_DIR_MODE) return;
+  const shared = (stat.mode & 0o1000) !== 0 || dir === path.parse(dir).root || dir === process.cwd();
+  if (shared || (typeof process.getuid === "function" && stat.uid !== process.getuid())) {
+    console.warn(`[db] the database's folder ${dir} is open to other users of this host; keep the database in a folder of its own`);
+    return;
+  }
+  fs.chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
+function protectDatabaseFiles(file: string): void {
+  for (const name of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      // The database's own files, at run time: nothing for the build's file tracer to include.
+      if ((fs.statSync(/*turbopackIgnore: true*/ name).mode & 0o777) !== PRIVATE_FILE_MODE) fs.chmodSync(/*turbopackIgnore: true*/ name, PRIVATE_FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+}
+
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 
 function openSqlite(file: string): DbHandle {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  protectDataDir(path.dirname(file));
+  // An empty file is a valid database: creating it here gives it (and its -wal and -shm) the private mode.
+  fs.closeSync(fs.openSync(file, "a", PRIVATE_FILE_MODE));
+  protectDatabaseFiles(file);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("busy_timeout = 5000");
@@ -44,6 +78,7 @@ function openSqlite(file: string): DbHandle {
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: path.join(MIGRATIONS, "sqlite") });
+  protectDatabaseFiles(file);
   return { engine: "sqlite", db, sqlite };
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, not, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, not, or, sql, type SQL } from "drizzle-orm";
 import type { LeadInput } from "@/lib/leads/input";
 import type { LeadStatus, LeadTransition } from "@/lib/leads/delivery-outcome";
 import { affectedRows, firstRow, getDb, getPostgresDb, isPostgres } from "./client";
@@ -31,6 +31,8 @@ export function openLeadData(row: Pick<Lead, "id" | "dataEnc">): LeadData | null
 }
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** A key's "last used" is kept to this precision. */
+export const LAST_USED_PRECISION_MS = 60_000;
 
 export interface StoredAnswer {
   status: number;
@@ -79,7 +81,12 @@ export async function acceptLead(input: {
         .insert(idempotencyKeys)
         .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now });
     }
-    await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, apiKeyId));
+    // Shown to the minute: one write a minute is enough, not one per lead.
+    const stale = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+    await tx
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
     return { kind: "accepted", answer };
   });
 }

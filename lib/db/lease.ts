@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, lte, sql } from "drizzle-orm";
-import { affectedRows, isPostgres } from "./client";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { affectedRows, getDb, isPostgres, type Db, type Tx } from "./client";
 import { leases } from "./tables";
 import { writeStatement } from "./transaction";
 
@@ -137,4 +137,16 @@ export async function withLease<T>(
   } finally {
     await lease.release();
   }
+}
+
+/**
+ * The names of the leases someone holds now, on the lease's clock (the database server's on PostgreSQL): a running
+ * server holds at least its lead worker's. Inside `tx` when given, so a caller can refuse in the same transaction.
+ */
+export async function listLiveLeases(db: Db | Tx = getDb()): Promise<string[]> {
+  const rows = await db
+    .select({ name: leases.name })
+    .from(leases)
+    .where(gt(leases.expiresAt, clock(0) as Date));
+  return rows.map((row) => row.name);
 }

@@ -1,9 +1,9 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { affectedRows, firstRow, getDb } from "./client";
 import { oauthStates } from "./tables";
-import { writeStatement } from "./transaction";
+import { writeStatement, writeTransaction } from "./transaction";
 
 /**
  * OAuth `state` values: single use, bound to the admin who clicked Authorize, twenty minutes of life: as long as
@@ -12,6 +12,11 @@ import { writeStatement } from "./transaction";
  */
 
 export const OAUTH_STATE_TTL_MS = 20 * 60 * 1000;
+/**
+ * How long a state is kept after its life ended: a late or repeated callback is still told "expired" or "already
+ * used" (with how it ended) rather than "unknown", and then the row goes.
+ */
+export const OAUTH_STATE_KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 function hashState(state: string): string {
   return createHash("sha256").update(state).digest("hex");
@@ -20,8 +25,16 @@ function hashState(state: string): string {
 /** 32 random bytes for the consent page's `state`; only the hash is stored, bound to the admin. */
 export async function createOauthState({ adminId, now = new Date() }: { adminId: number; now?: Date }): Promise<string> {
   const state = randomBytes(32).toString("base64url");
-  await writeStatement((db) =>
-    db.insert(oauthStates).values({ stateHash: hashState(state), adminId, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) }),
+  // Used and expired states are purged as new ones are made, so the table holds about a day of flows. Neither
+  // statement reads before it writes, so on PostgreSQL the pair needs no writer lock (`concurrent`).
+  await writeTransaction(
+    async (tx) => {
+      await tx.delete(oauthStates).where(lt(oauthStates.expiresAt, new Date(now.getTime() - OAUTH_STATE_KEEP_AFTER_EXPIRY_MS)));
+      await tx
+        .insert(oauthStates)
+        .values({ stateHash: hashState(state), adminId, createdAt: now, expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS) });
+    },
+    { concurrent: true },
   );
   return state;
 }

@@ -2,6 +2,8 @@ import "server-only";
 import { eq, isNotNull } from "drizzle-orm";
 import { decryptSecret, DecryptionError, encryptSecret, keyIdOf } from "@/lib/crypto/secrets";
 import { getEnv } from "@/lib/env";
+import { getDb, type Db, type Tx } from "./client";
+import { listLiveLeases } from "./lease";
 import { connections, leads } from "./tables";
 import { writeTransaction } from "./transaction";
 
@@ -74,13 +76,68 @@ export interface RotationReport {
 }
 
 /**
+ * A server holds a lease on this database (its lead worker renews one every few seconds while it runs). A server
+ * still running with the old key would keep sealing new tokens under it after the rotation, and they would be lost
+ * once that key is dropped: rotate only with every server stopped.
+ */
+export class ServerRunningError extends Error {
+  constructor(readonly leaseNames: string[]) {
+    super(`a server is running on this database (it holds: ${leaseNames.join(", ")})`);
+    this.name = "ServerRunningError";
+  }
+}
+
+export interface KeyUsage {
+  values: number;
+  underCurrentKey: number;
+  /** Values sealed under a key of ENCRYPTION_KEYS_PREVIOUS: that key cannot be dropped yet. */
+  underPreviousKeys: number;
+}
+
+const CONNECTION_COLUMNS = Object.entries(SECRET_COLUMNS.connections) as Array<[keyof typeof SECRET_COLUMNS.connections, SecretColumn<"connections">]>;
+
+/** Every stored secret value (sealed). */
+async function storedValues(tx: Tx | Db): Promise<string[]> {
+  const values: string[] = [];
+  for (const row of await tx.select().from(connections)) {
+    for (const [property] of CONNECTION_COLUMNS) {
+      const stored = row[property];
+      if (stored) values.push(stored);
+    }
+  }
+  for (const row of await tx.select({ dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc))) {
+    if (row.dataEnc) values.push(row.dataEnc);
+  }
+  return values;
+}
+
+/**
+ * How many stored secrets are under the current key and how many still under a previous one. Read-only, so it may
+ * run while the server does: ENCRYPTION_KEYS_PREVIOUS may be emptied only once `underPreviousKeys` is 0
+ * (`npm run keys:rotate -- --check`).
+ */
+export async function inspectEncryptionKeys(): Promise<KeyUsage> {
+  const current = getEnv().encryptionKeys[0];
+  const usage: KeyUsage = { values: 0, underCurrentKey: 0, underPreviousKeys: 0 };
+  for (const stored of await storedValues(getDb())) {
+    usage.values += 1;
+    if (keyIdOf(stored) === current.id) usage.underCurrentKey += 1;
+    else usage.underPreviousKeys += 1;
+  }
+  return usage;
+}
+
+/**
  * Re-encrypts every stored secret under the current ENCRYPTION_KEY, in one transaction: values under any key of
  * ENCRYPTION_KEYS_PREVIOUS are accepted; one value that no key opens aborts the whole rotation with nothing changed.
+ * Refused (ServerRunningError, nothing changed) while a server holds a lease on the database.
  */
 export async function rotateEncryptionKeys(): Promise<RotationReport> {
   const current = getEnv().encryptionKeys[0];
-  const columns = Object.entries(SECRET_COLUMNS.connections) as Array<[keyof typeof SECRET_COLUMNS.connections, SecretColumn<"connections">]>;
+  const columns = CONNECTION_COLUMNS;
   return writeTransaction(async (tx) => {
+    const held = await listLiveLeases(tx);
+    if (held.length > 0) throw new ServerRunningError(held);
     const report: RotationReport = { values: 0, reencrypted: 0, alreadyCurrent: 0 };
     /** The value under the current key, or null when it already is; counts either way. */
     const reseal = <T extends SecretTable>(slot: Slot<T>, stored: string): string | null => {

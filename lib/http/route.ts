@@ -15,9 +15,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 /** 303 See Other, never cached, optionally setting one cookie: the browser-facing OAuth routes answer with it. */
-export function seeOther(location: string | URL, setCookie?: string): Response {
+export function seeOther(location: string | URL, setCookie?: string | string[]): Response {
   const headers = new Headers({ Location: String(location), "Cache-Control": "no-store" });
-  if (setCookie) headers.append("Set-Cookie", setCookie);
+  for (const cookie of typeof setCookie === "string" ? [setCookie] : (setCookie ?? [])) headers.append("Set-Cookie", cookie);
   return new Response(null, { status: 303, headers });
 }
 

@@ -53,7 +53,11 @@ export async function stopLeadWorker(): Promise<void> {
   registry.amocrmLeadWorker = undefined;
 }
 
-function pause(state: WorkerState, ms: number): Promise<void> {
+/**
+ * Waits `ms`; a new lead or a stop cuts an idle poll short. The wait for another holder's lease ends only early on a
+ * stop: while another process delivers, waking on every lead would try the lease (a write) once per lead.
+ */
+function pause(state: WorkerState, ms: number, { wakeOnLead }: { wakeOnLead: boolean }): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     timer.unref();
@@ -62,7 +66,9 @@ function pause(state: WorkerState, ms: number): Promise<void> {
       state.wake = null;
       resolve();
     }
-    state.wake = done;
+    state.wake = () => {
+      if (wakeOnLead || state.stopping) done();
+    };
   });
 }
 
@@ -76,7 +82,7 @@ async function loop(state: WorkerState): Promise<void> {
       // The database is unavailable for now; try again shortly.
     }
     if (!lease) {
-      await pause(state, LEASE_RETRY_MS);
+      await pause(state, LEASE_RETRY_MS, { wakeOnLead: false });
       continue;
     }
     try {
@@ -95,7 +101,7 @@ async function loop(state: WorkerState): Promise<void> {
           // A round never takes the loop down: log the kind of failure (never its content) and carry on.
           console.error(`[leads] delivery round failed: ${error instanceof Error ? error.name : typeof error}`);
         }
-        if (!busy) await pause(state, IDLE_POLL_MS);
+        if (!busy) await pause(state, IDLE_POLL_MS, { wakeOnLead: true });
       }
     } finally {
       await lease.release().catch(() => undefined);

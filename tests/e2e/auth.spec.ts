@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { e2e, expect, test, useEnglish, useLocale } from "../fixtures";
+import { e2e, expect, LoginPage, StatusPage, test, useEnglish, useLocale } from "../fixtures";
 
 test.beforeEach(async ({ page }) => {
   await useEnglish(page);
@@ -60,10 +60,35 @@ test("a session cookie taken before sign-out opens nothing after it", async ({ p
   expect(status.status()).toBe(401);
 });
 
+test("sign out everywhere ends this admin's session in every browser", async ({ page, browser, loginPage, guidePage, statusPage }) => {
+  const elsewhere = await browser.newContext();
+  const otherPage = await elsewhere.newPage();
+  await useEnglish(otherPage);
+  await new LoginPage(otherPage).signIn();
+  await expect(otherPage).toHaveURL(/\/guide/);
+
+  await loginPage.signIn();
+  await expect(page).toHaveURL(/\/guide/);
+  await guidePage.signOutEverywhere();
+  await expect(page).toHaveURL(/\/login\?signedOut=everywhere/);
+  await expect(page.getByText("You have signed out on every device and browser.")).toBeVisible();
+  await statusPage.goto();
+  await expect(page).toHaveURL(/\/login/);
+
+  // The other browser still holds its cookie, and it opens nothing any more.
+  await new StatusPage(otherPage).goto();
+  await expect(otherPage).toHaveURL(/\/login/);
+  expect((await otherPage.request.get("/api/amocrm/status")).status()).toBe(401);
+  await elsewhere.close();
+});
+
 test("the one-time setup link creates the first admin once and never again", async ({ page, setupPage, guidePage }) => {
+  const link = fs.readFileSync(e2e.setupLinkFile, "utf8").match(/https?:\/\/\S+\/setup\?token=[A-Za-z0-9_-]+/)?.[0];
+  expect(link, "the server writes a setup link when no admin exists").toBeTruthy();
+  // Its output is a pipe (a log), not a terminal: the log names the file and never holds the link itself.
   const log = fs.readFileSync(e2e.setupServerLog, "utf8");
-  const link = log.match(/https?:\/\/\S+\/setup\?token=[A-Za-z0-9_-]+/)?.[0];
-  expect(link, "the server prints a setup link when no admin exists").toBeTruthy();
+  expect(log).toContain(e2e.setupLinkFile);
+  expect(log).not.toContain("setup?token=");
   await useLocale(page, "en", e2e.setupAppUrl);
 
   await setupPage.goto(link!);
@@ -71,6 +96,8 @@ test("the one-time setup link creates the first admin once and never again", asy
   await expect(page).toHaveURL(/\/guide/);
   await expect(guidePage.signedInAs("first@example.com")).toBeVisible();
 
+  // The spent link's file is gone.
+  expect(fs.existsSync(e2e.setupLinkFile)).toBe(false);
   await setupPage.goto(link!);
   await expect(setupPage.invalidLink).toBeVisible();
   await expect(setupPage.invalidLink).toContainText(/This setup link is not valid/);

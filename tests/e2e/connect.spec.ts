@@ -227,6 +227,25 @@ test("admin POSTs from another origin are refused", async ({ page }) => {
   await expectState(page, "connected");
 });
 
+test("a link on another site does not start an authorization: /connect offers the button instead (issue 14 item 7)", async ({ page, request, connectPage }) => {
+  const before = (await fake.state(request)).calls.consentViews;
+  // Two other sites with a link to Authorize: one same-site (the fake's origin, another port of 127.0.0.1), one
+  // cross-site. The browser itself says where the navigation came from (Sec-Fetch-Site).
+  for (const elsewhere of [`${e2e.fakeUrl}/elsewhere`, "http://elsewhere.example/"]) {
+    await page.route(elsewhere, (route) =>
+      route.fulfill({ contentType: "text/html", body: `<!doctype html><a href="${e2e.appUrl}/api/amocrm/authorize">Connect amoCRM</a>` }),
+    );
+    await page.goto(elsewhere);
+    await page.getByRole("link", { name: "Connect amoCRM" }).click();
+    await expect(page).toHaveURL(`${e2e.appUrl}/connect?authorize=confirm`);
+    await expect(connectPage.authorizeFromAnotherSite).toBeVisible();
+    expect((await fake.state(request)).calls.consentViews).toBe(before);
+  }
+  await connectPage.authorizeFromAnotherSiteButton.click();
+  await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(e2e.fakeUrl)}/oauth\\?`));
+  await page.goto("/status");
+});
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,22 +1,15 @@
-import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { e2e, expect, fake, test, useEnglish } from "../fixtures";
 import type { ConnectPage, ConsentPage, LoginPage } from "../fixtures";
+import { createSiteKey } from "../site-leads";
 
 // The website's side of leads, through the running server: POST /api/v1/leads and GET /api/v1/leads/{id} with a
 // site API key, then delivery to the fake amoCRM by the worker inside the server.
 test.describe.configure({ mode: "serial" });
-
-/** A site API key made the way a scripted deployment makes one: `npm run admin -- api-key create`. */
-function createSiteKey(name: string, databasePath = e2e.databasePath, appUrl = e2e.appUrl): string {
-  return execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/admin.ts", "api-key", "create", "--name", name], {
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${databasePath}`, APP_URL: appUrl, ENCRYPTION_KEY: e2e.encryptionKey, AUTH_SECRET: e2e.authSecret },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "ignore"],
-  }).trim();
-}
 
 function sql<T>(run: (db: Database.Database) => T): T {
   const db = new Database(e2e.databasePath);
@@ -147,7 +140,7 @@ test.describe("what is not a lead is refused, and nothing is stored", () => {
   });
 
   test("the per-key limit answers 429 with Retry-After (second server, 3 per minute)", async ({ playwright }) => {
-    const setupKey = createSiteKey("rate test", e2e.setupDatabasePath, e2e.setupAppUrl);
+    const setupKey = createSiteKey("rate test", { databasePath: e2e.setupDatabasePath, appUrl: e2e.setupAppUrl });
     const context = await playwright.request.newContext({ baseURL: e2e.setupAppUrl });
     const send = () => context.post("/api/v1/leads", { headers: { Authorization: `Bearer ${setupKey}`, "Content-Type": "application/json" }, data: JSON.stringify(aLead()) });
     for (let index = 0; index < 3; index += 1) expect((await send()).status()).toBe(202);
@@ -178,6 +171,32 @@ test("Idempotency-Key: the same body replays the first answer, another body is r
   expect((await post(request, aLead(), { "Idempotency-Key": "bad key with spaces" })).status()).toBe(422);
   expect(leadCount()).toBe(before + 1);
   sql((db) => db.prepare("UPDATE leads SET status = 'dead', dead_at = ? WHERE id = ?").run(Date.now(), lead.id));
+});
+
+test.describe("the proxy's body buffer", () => {
+  test("an unauthenticated body is buffered only up to 128 KiB before any check (issue 14 item 13)", async ({ request }) => {
+    // Chunked, with no Content-Length: nothing can refuse it early, so Next's proxy buffer limit is what holds.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = http.request(`${e2e.appUrl}/api/v1/leads`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+      });
+      outgoing.on("response", (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      outgoing.on("error", reject);
+      const chunk = "x".repeat(16 * 1024);
+      for (let i = 0; i < 64; i += 1) outgoing.write(chunk);
+      outgoing.end();
+    });
+    expect(answer.status).toBe(413);
+    await expect.poll(() => fs.readFileSync(e2e.serverLog, "utf8")).toContain("Request body exceeded 128KB for /api/v1/leads");
+    // The largest legitimate body (64 KiB, here a lead padded with JSON whitespace) still arrives whole.
+    const largest = await post(request, `${JSON.stringify(aLead())}${" ".repeat(63 * 1024)}`);
+    expect(largest.status()).toBe(202);
+  });
 });
 
 test.describe("delivery to amoCRM", () => {

@@ -4,7 +4,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { e2e, expect, fake, test, useEnglish } from "../fixtures";
 import { LeadsPage } from "../pages/leads-page";
-import { createSiteApiKey, postLead } from "../site-api";
+import { createSiteKey, postLead } from "../site-leads";
 
 // /leads as the admin uses it: leads the website posted, their fate in amoCRM (the fake), Retry, the filter, paging,
 // the CSV download and the 30-day chart. One shared server and fake, so every lead carries this run's tag.
@@ -33,8 +33,8 @@ async function refuseLeadsContaining(request: APIRequestContext, needles: string
 
 test.beforeAll(() => {
   // The per-key rate limit (120 a minute) is left as it is: the paging test's 60 leads get a key of their own.
-  key = createSiteApiKey(`leads page ${TAG}`);
-  bulkKey = createSiteApiKey(`leads page bulk ${TAG}`);
+  key = createSiteKey(`leads page ${TAG}`);
+  bulkKey = createSiteKey(`leads page bulk ${TAG}`);
 });
 
 test.afterAll(async ({ request }) => {

@@ -9,6 +9,7 @@ import { fill, uiText, type UiText } from "./text";
 export class AdminShell {
   protected readonly text: UiText;
   readonly signOutButton: Locator;
+  readonly signOutEverywhereButton: Locator;
   readonly testProviderBanner: Locator;
 
   constructor(
@@ -17,6 +18,7 @@ export class AdminShell {
   ) {
     this.text = uiText(locale);
     this.signOutButton = page.getByRole("button", { name: this.text.common.signOut, exact: true });
+    this.signOutEverywhereButton = page.getByRole("button", { name: this.text.common.signOutEverywhere, exact: true });
     // role="note" has no accessible name; the interface fixes this test id.
     this.testProviderBanner = page.getByTestId("test-provider-banner");
   }
@@ -32,6 +34,10 @@ export class AdminShell {
 
   async signOut() {
     await this.signOutButton.click();
+  }
+
+  async signOutEverywhere() {
+    await this.signOutEverywhereButton.click();
   }
 
   /** Waits until `<html lang>` names the given language. */

@@ -16,6 +16,9 @@ export class ConnectPage extends AdminShell {
   readonly redirectUri: Locator;
   readonly originWarning: Locator;
   readonly appUrlWarning: Locator;
+  /** The notice after another site sent the browser to Authorize, with its own Authorize button. */
+  readonly authorizeFromAnotherSite: Locator;
+  readonly authorizeFromAnotherSiteButton: Locator;
   readonly error: ErrorExplanation;
 
   readonly credentialsForm: Locator;
@@ -40,6 +43,8 @@ export class ConnectPage extends AdminShell {
     this.redirectUri = page.getByTestId("redirect-uri");
     this.originWarning = page.getByTestId("origin-warning");
     this.appUrlWarning = page.getByTestId("app-url-warning");
+    this.authorizeFromAnotherSite = page.getByRole("alert").filter({ hasText: text.authorizeFromAnotherSite });
+    this.authorizeFromAnotherSiteButton = this.authorizeFromAnotherSite.getByRole("link", { name: text.authorize, exact: true });
     this.error = new ErrorExplanation(page, this.text);
 
     this.credentialsForm = page.getByRole("form", { name: text.form.legend, exact: true });

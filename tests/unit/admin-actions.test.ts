@@ -17,14 +17,7 @@ import {
 
 const locale = vi.hoisted(() => ({ current: "en" as "en" | "ru" | "uz" }));
 vi.mock("@/lib/auth/session", () => ({ getAdmin: vi.fn(async () => null) }));
-vi.mock("next-intl/server", async () => {
-  const { createTranslator } = await import("next-intl");
-  const { loadMessages } = await import("@/lib/i18n/messages");
-  return {
-    getTranslations: async (namespace: string) =>
-      createTranslator({ locale: locale.current, messages: loadMessages(locale.current), namespace: namespace as "errors" }),
-  };
-});
+vi.mock("next-intl/server", async () => (await import("./helpers/translations")).intlServer(() => locale.current));
 
 const amo = useFakeAmoSuite();
 

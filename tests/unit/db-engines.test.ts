@@ -85,23 +85,77 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     await admins.recordSignIn({ adminId: admin.id, at });
     expect((await admins.findAdminByEmail("a@example.com"))?.lastSignInAt).toEqual(at);
 
-    const sessionId = await sessions.createAdminSession({ adminId: admin.id });
-    expect(await sessions.findAdminBySession({ adminId: admin.id, sessionId })).toMatchObject({ id: admin.id, email: "a@example.com", passwordHash: "h2", lastSignInAt: at });
-    expect(await sessions.findAdminBySession({ adminId: admin.id + 1, sessionId })).toBeUndefined();
+    const signedIn = new Date("2026-12-01T10:00:00.000Z");
+    const sessionId = await sessions.createAdminSession({ adminId: admin.id, now: signedIn });
+    const live = { adminId: admin.id, sessionId, createdAfter: new Date(signedIn.getTime() - 1) };
+    expect(await sessions.findAdminBySession(live)).toMatchObject({ id: admin.id, email: "a@example.com", passwordHash: "h2", lastSignInAt: at });
+    expect(await sessions.findAdminBySession({ ...live, adminId: admin.id + 1 })).toBeUndefined();
+    // Past its absolute lifetime: a session that started at or before `createdAfter` opens nothing.
+    expect(await sessions.findAdminBySession({ ...live, createdAfter: signedIn })).toBeUndefined();
     await sessions.deleteAdminSession({ sessionId });
-    expect(await sessions.findAdminBySession({ adminId: admin.id, sessionId })).toBeUndefined();
+    expect(await sessions.findAdminBySession(live)).toBeUndefined();
   });
 
-  it("counts login failures per subject inside the window", async () => {
+  it("signs an admin out everywhere, drops expired sessions, and deletes an admin but never the last one", async () => {
+    const admins = await import("@/lib/db/admins");
+    const sessions = await import("@/lib/db/admin-sessions");
+    const admin = await admins.createAdmin({ email: "b@example.com", passwordHash: "h" });
+    const old = new Date("2026-12-01T08:00:00.000Z");
+    const fresh = new Date("2026-12-01T20:00:00.000Z");
+    const since = (id: string) => ({ adminId: admin.id, sessionId: id, createdAfter: new Date(0) });
+    const [first, second, stale] = [
+      await sessions.createAdminSession({ adminId: admin.id, now: fresh }),
+      await sessions.createAdminSession({ adminId: admin.id, now: fresh }),
+      await sessions.createAdminSession({ adminId: admin.id, now: old }),
+    ];
+    await sessions.deleteExpiredAdminSessions({ adminId: admin.id, createdBefore: old });
+    expect(await sessions.findAdminBySession(since(stale))).toBeUndefined();
+    expect(await sessions.findAdminBySession(since(first))).toBeDefined();
+    expect(await sessions.deleteAdminSessions({ adminId: admin.id })).toBe(2);
+    expect(await sessions.findAdminBySession(since(second))).toBeUndefined();
+
+    const kept = await sessions.createAdminSession({ adminId: admin.id, now: fresh });
+    expect(await admins.deleteAdmin({ email: "nobody@example.com" })).toBe("not_found");
+    expect(await admins.deleteAdmin({ email: "b@example.com" })).toBe("deleted");
+    expect(await admins.findAdminByEmail("b@example.com")).toBeUndefined();
+    expect(await sessions.findAdminBySession(since(kept))).toBeUndefined();
+
+    // Every admin deleted at once (as from several servers): the transactions take turns, and one admin stays.
+    await admins.createAdmin({ email: "c@example.com", passwordHash: "h" });
+    const { getDb } = await import("@/lib/db/client");
+    const tables = await import("@/lib/db/tables");
+    const everyone = (await getDb().select({ email: tables.admins.email }).from(tables.admins)).map((row) => row.email);
+    expect(everyone.length).toBeGreaterThan(1);
+    const results = await Promise.all(everyone.map((email) => admins.deleteAdmin({ email })));
+    expect(results.filter((result) => result === "last_admin")).toHaveLength(1);
+    expect(await admins.countAdmins()).toBe(1);
+  });
+
+  it("reserves sign-in attempts atomically, even all at once, and forgets failures on success or reset", async () => {
     const failures = await import("@/lib/db/login-failures");
     const at = new Date("2026-12-01T10:00:00.000Z");
-    for (let i = 0; i < 3; i += 1) {
-      await failures.insertFailure({ email: "x@example.com", address: "10.0.0.1", at: new Date(at.getTime() + i * 1000), pruneBefore: new Date(0) });
-    }
-    expect(await failures.countFailuresSince({ scope: "email", subject: "x@example.com", since: new Date(at.getTime() - 1) })).toEqual({ count: 3, oldest: at });
-    expect(await failures.countFailuresSince({ scope: "address", subject: "10.0.0.1", since: at })).toMatchObject({ count: 2 });
-    await failures.deleteFailures({ email: "x@example.com", address: "10.0.0.1" });
-    expect(await failures.countFailuresSince({ scope: "email", subject: "x@example.com", since: new Date(0) })).toEqual({ count: 0, oldest: null });
+    const window = { windowMs: 15 * 60_000, limit: 5 };
+    const decide = (recent: { email: Date[] }) => (recent.email.length >= 5 ? 60 : 0);
+    // 20 guesses at once: on PostgreSQL each runs on its own pooled connection, so only the writer lock keeps a
+    // guess from reading the count before another's reservation is written.
+    const reservations = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => failures.reserveAttempt({ email: "x@example.com", address: `10.0.0.${i}`, now: at, ...window, decide })),
+    );
+    expect(reservations.filter((reservation) => reservation.waitSeconds === 0)).toHaveLength(5);
+    const recent = await failures.readRecentFailures({ email: "x@example.com", address: "10.0.0.0", now: at, ...window });
+    expect(recent.email).toEqual(Array.from({ length: 5 }, () => at));
+    expect(recent.address.length).toBeLessThanOrEqual(1);
+
+    // Failures older than the window neither count nor stay.
+    const later = new Date(at.getTime() + window.windowMs + 1);
+    expect(await failures.reserveAttempt({ email: "x@example.com", address: "10.0.1.1", now: later, ...window, decide })).toEqual({ waitSeconds: 0 });
+    expect((await failures.readRecentFailures({ email: "x@example.com", address: "10.0.1.1", now: later, ...window })).email).toEqual([later]);
+
+    await failures.deleteFailures({ email: "x@example.com", address: "10.0.1.1" });
+    expect(await failures.readRecentFailures({ email: "x@example.com", address: "10.0.1.1", now: later, ...window })).toEqual({ email: [], address: [] });
+    await failures.reserveAttempt({ email: "y@example.com", address: "10.0.2.1", now: later, ...window, decide });
+    expect(await failures.deleteEmailFailures({ email: "y@example.com" })).toBe(1);
+    expect(await failures.readRecentFailures({ email: "y@example.com", address: "10.0.2.1", now: later, ...window })).toEqual({ email: [], address: [later] });
   });
 
   it("keeps one lease holder until it is released or expires", async () => {
@@ -121,6 +175,50 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     const third = await tryAcquireLease("job");
     expect(third).not.toBeNull();
     await third?.release();
+  });
+
+  it("refuses key rotation while a server holds a lease, on the lease's clock", async () => {
+    const { listLiveLeases, tryAcquireLease } = await import("@/lib/db/lease");
+    const keys = await import("@/lib/db/secret-columns");
+    const { getDb } = await import("@/lib/db/client");
+    const { leases } = await import("@/lib/db/tables");
+    expect(await listLiveLeases()).toEqual([]);
+    const lease = await tryAcquireLease("lead-worker");
+    expect(await listLiveLeases()).toEqual(["lead-worker"]);
+    await expect(keys.rotateEncryptionKeys()).rejects.toThrow(keys.ServerRunningError);
+    // Test-only: the server died and its lease's TTL passed.
+    await getDb().update(leases).set({ expiresAt: new Date(Date.now() - 60_000) });
+    expect(await listLiveLeases()).toEqual([]);
+    expect(await keys.rotateEncryptionKeys()).toMatchObject({ reencrypted: 0 });
+    await lease?.release();
+  });
+
+  it("purges OAuth states a day after they expired, and keeps a key's last use to the minute", async () => {
+    const { createAdmin } = await import("@/lib/db/admins");
+    const states = await import("@/lib/db/oauth-states");
+    const admin = await createAdmin({ email: "oauth@example.com", passwordHash: "h" });
+    const t0 = new Date("2026-12-01T09:00:00.000Z");
+    const used = await states.createOauthState({ adminId: admin.id, now: t0 });
+    expect((await states.consumeOauthState({ state: used, adminId: admin.id, now: t0 })).ok).toBe(true);
+    const recent = await states.createOauthState({ adminId: admin.id, now: new Date(t0.getTime() + states.OAUTH_STATE_TTL_MS) });
+    const later = new Date(t0.getTime() + states.OAUTH_STATE_TTL_MS + states.OAUTH_STATE_KEEP_AFTER_EXPIRY_MS + 1);
+    await states.createOauthState({ adminId: admin.id, now: later });
+    expect(await states.consumeOauthState({ state: used, adminId: admin.id, now: later })).toEqual({ ok: false, code: "state_invalid" });
+    expect(await states.consumeOauthState({ state: recent, adminId: admin.id, now: later })).toEqual({ ok: false, code: "state_expired" });
+
+    const { createApiKey, listApiKeys } = await import("@/lib/db/api-keys");
+    const { acceptLead, LAST_USED_PRECISION_MS } = await import("@/lib/db/leads");
+    const { apiKey } = await createApiKey({ name: "site", createdBy: null });
+    const lastUsed = async () => (await listApiKeys()).find((key) => key.id === apiKey.id)?.lastUsedAt?.getTime();
+    const lead = { name: "Ali", phone: "+998901234567", email: null, message: null, source: "form", pageUrl: null, utm };
+    const acceptAt = (now: Date) => acceptLead({ id: newId(), apiKeyId: apiKey.id, lead, idempotency: null, answer, now });
+    await acceptAt(t0);
+    expect(await lastUsed()).toBe(t0.getTime());
+    await acceptAt(new Date(t0.getTime() + 30_000));
+    expect(await lastUsed()).toBe(t0.getTime());
+    const minuteLater = new Date(t0.getTime() + LAST_USED_PRECISION_MS + 1);
+    await acceptAt(minuteLater);
+    expect(await lastUsed()).toBe(minuteLater.getTime());
   });
 
   it("writes the connection row through one conditional writer, with its event and generation", async () => {

@@ -12,6 +12,8 @@ import {
   connectThroughFake,
   eventTypes,
   readConnection,
+  refreshCalls,
+  setStoredExpiry,
   useFakeAmoSuite,
 } from "./helpers/amo-test-env";
 
@@ -47,13 +49,12 @@ afterEach(() => {
 const rightSignature = (accountId: number | string = ACCOUNT_ID) => disconnectSignature(CLIENT_ID, accountId, CLIENT_SECRET);
 
 describe("acceptDisconnectHook", () => {
-  it("answers 401 when no integration is configured", async () => {
+  it("answers 403 when no integration is configured, exactly as to a forged signature (issue 14 item 6)", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
-    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({
-      ok: false,
-      status: 401,
-      code: "not_configured",
-    });
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const refused = { ok: false, status: 403, code: "signature_invalid" };
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual(refused);
+    expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: "0".repeat(64) })).toEqual(refused);
   });
 
   it("refuses a wrong signature, a wrong client, another account or malformed input, and changes nothing", async () => {
@@ -84,10 +85,12 @@ describe("acceptDisconnectHook", () => {
     expect(logged).not.toContain(CLIENT_SECRET);
   });
 
-  it("revokes the connection and forgets the tokens on a valid hook", async () => {
+  it("revokes the connection and forgets the tokens on a valid hook once amoCRM refuses the token", async () => {
     const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
     const { getAccessToken, refreshNow, refreshForKeepalive } = await import("@/lib/amocrm/tokens");
     await connectThroughFake(amo.fake);
+    // What amoCRM does before it calls the hook: the integration's tokens are revoked.
+    amo.fake.controls.revokeTokens();
     expect(await acceptDisconnectHook({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() })).toEqual({ ok: true });
 
     const row = await readConnection();
@@ -108,6 +111,83 @@ describe("acceptDisconnectHook", () => {
   });
 });
 
+describe("a correctly signed hook that amoCRM does not confirm (issue 14 item 5)", () => {
+  const hook = () => ({ clientUuid: CLIENT_ID, accountId: String(ACCOUNT_ID), signature: rightSignature() });
+  const tokenColumns = (row: Awaited<ReturnType<typeof readConnection>>) => ({
+    state: row.state,
+    accessTokenEnc: row.accessTokenEnc,
+    refreshTokenEnc: row.refreshTokenEnc,
+    generation: row.generation,
+  });
+
+  it("a replay while amoCRM still accepts the token changes nothing and is recorded; the next one within a minute does not even ask", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    await connectThroughFake(amo.fake);
+    const before = tokenColumns(await readConnection());
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const accountCalls = amo.fake.controls.snapshot().calls.account;
+
+    expect(await acceptDisconnectHook(hook())).toEqual({ ok: false, status: 403, code: "signature_invalid" });
+    expect(tokenColumns(await readConnection())).toEqual(before);
+    expect(amo.fake.controls.snapshot().calls.account).toBe(accountCalls + 1);
+    expect((await eventTypes()).at(-1)).toBe("disconnect_hook_refused");
+    expect(warn.mock.calls.flat().join("\n")).toMatch(/still accepts the stored token/);
+
+    const eventsAfterFirst = await eventTypes();
+    expect(await acceptDisconnectHook({ ...hook(), now: new Date(Date.now() + 30_000) })).toMatchObject({ ok: false, status: 403 });
+    expect(amo.fake.controls.snapshot().calls.account).toBe(accountCalls + 1);
+    expect(await eventTypes()).toEqual(eventsAfterFirst);
+    expect(tokenColumns(await readConnection())).toEqual(before);
+  });
+
+  it("keeps the tokens and records it when amoCRM cannot be asked", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    await connectThroughFake(amo.fake);
+    const before = tokenColumns(await readConnection());
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    amo.fake.controls.fault({ target: "account", status: 503, times: 1 });
+
+    expect(await acceptDisconnectHook(hook())).toMatchObject({ ok: false, status: 403 });
+    expect(tokenColumns(await readConnection())).toEqual(before);
+    expect((await eventTypes()).at(-1)).toBe("disconnect_hook_unconfirmed");
+  });
+
+  it("refreshes an expired token before asking: a 401 to an expired token proves nothing", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    await connectThroughFake(amo.fake);
+    await setStoredExpiry(new Date(Date.now() - 1000));
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+
+    expect(await acceptDisconnectHook(hook())).toMatchObject({ ok: false, status: 403 });
+    const row = await readConnection();
+    expect(row.state).toBe("connected");
+    expect(row.accessTokenEnc).not.toBeNull();
+    expect(refreshCalls(amo.fake)).toBe(1);
+    expect((await eventTypes()).at(-1)).toBe("disconnect_hook_refused");
+  });
+
+  it("with an expired token and the integration really disabled, the refused refresh confirms it", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    await connectThroughFake(amo.fake);
+    await setStoredExpiry(new Date(Date.now() - 1000));
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    amo.fake.controls.revokeTokens();
+
+    expect(await acceptDisconnectHook(hook())).toEqual({ ok: true });
+    expect(await readConnection()).toMatchObject({ state: "revoked", accessTokenEnc: null, refreshTokenEnc: null });
+  });
+
+  it("a hook repeated after the revocation records nothing new", async () => {
+    const { acceptDisconnectHook } = await import("@/lib/amocrm/disconnect-hook");
+    await connectThroughFake(amo.fake);
+    amo.fake.controls.revokeTokens();
+    expect(await acceptDisconnectHook(hook())).toEqual({ ok: true });
+    const events = await eventTypes();
+    expect(await acceptDisconnectHook(hook())).toEqual({ ok: true });
+    expect(await eventTypes()).toEqual(events);
+  });
+});
+
 describe("GET /api/amocrm/disconnect-hook, called by the fake amoCRM", () => {
   it("answers 403 to a forged signature or another client, then 200 {ok:true} to the real hook", async () => {
     await connectThroughFake(amo.fake);
@@ -125,16 +205,17 @@ describe("GET /api/amocrm/disconnect-hook, called by the fake amoCRM", () => {
 
   it("answers the error JSON shape", async () => {
     const { GET } = await import("@/app/api/amocrm/disconnect-hook/route");
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const unconfigured = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=1&signature=00`));
-    expect(unconfigured.status).toBe(401);
-    expect(await unconfigured.json()).toEqual({ ok: false, error: { code: "not_configured", message: "message for not_configured" } });
+    expect(unconfigured.status).toBe(403);
+    expect(await unconfigured.json()).toEqual({ ok: false, error: { code: "signature_invalid", message: "message for signature_invalid" } });
 
     await connectThroughFake(amo.fake);
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const refused = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=${ACCOUNT_ID}&signature=${"0".repeat(64)}`));
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({ ok: false, error: { code: "signature_invalid", message: "message for signature_invalid" } });
 
+    amo.fake.controls.revokeTokens();
     const accepted = await GET(new Request(`${hookUrl}?client_uuid=${CLIENT_ID}&account_id=${ACCOUNT_ID}&signature=${rightSignature()}`));
     expect(accepted.status).toBe(200);
     expect(await accepted.json()).toEqual({ ok: true });

@@ -85,6 +85,40 @@ describe("production", () => {
   });
 });
 
+describe("NODE_ENV and APP_URL (issue 14 item 9)", () => {
+  const good = { NODE_ENV: "production", APP_URL: "https://admin.example.com", ENCRYPTION_KEY: key, AUTH_SECRET: "s".repeat(44) };
+
+  it("refuses an unknown NODE_ENV instead of reading it as development", () => {
+    for (const nodeEnv of ["staging", "prod", "Production"]) {
+      const problems = problemsOf({ ...good, NODE_ENV: nodeEnv, DATABASE_URL: tempDb() });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^NODE_ENV: must be production/);
+    }
+  });
+
+  it("generates secrets only in development: a test run names its own, and nothing is written into data/", () => {
+    const databaseUrl = tempDb();
+    const problems = problemsOf({ NODE_ENV: "test", DATABASE_URL: databaseUrl });
+    expect(problems.map((line) => line.split(":")[0])).toEqual(["ENCRYPTION_KEY", "AUTH_SECRET"]);
+    expect(fs.existsSync(path.dirname(databaseUrl.slice("file:".length)) + "/encryption.key")).toBe(false);
+    expect(parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, ENCRYPTION_KEY: key, AUTH_SECRET: "x".repeat(40) }).isDevelopment).toBe(false);
+    expect(parseEnv({ DATABASE_URL: databaseUrl }).isDevelopment).toBe(true);
+  });
+
+  it("requires an https APP_URL in production", () => {
+    for (const appUrl of ["http://admin.example.com", "http://203.0.113.7:3001", "http://127.0.0.2:3001", "http://admin.localhost"]) {
+      const problems = problemsOf({ ...good, APP_URL: appUrl, DATABASE_URL: tempDb() });
+      expect([appUrl, problems]).toEqual([appUrl, [expect.stringMatching(/^APP_URL: must be https in production/)]]);
+    }
+  });
+
+  it("allows http on localhost, 127.0.0.1 and [::1] in production: a local trial", () => {
+    for (const appUrl of ["http://localhost:3001", "http://127.0.0.1:3101", "http://[::1]:3001"]) {
+      expect([appUrl, problemsOf({ ...good, APP_URL: appUrl, DATABASE_URL: tempDb() })]).toEqual([appUrl, []]);
+    }
+  });
+});
+
 describe("production start", () => {
   it("exits non-zero naming ENCRYPTION_KEY when it is missing or 16 bytes", () => {
     for (const encryptionKey of [undefined, Buffer.alloc(16, 1).toString("base64")]) {
@@ -106,6 +140,27 @@ describe("production start", () => {
       );
       expect(result.status, result.stderr).not.toBe(0);
       expect(result.stderr).toMatch(/\[config\] ENCRYPTION_KEY: /);
+    }
+  });
+
+  it("exits non-zero naming NODE_ENV when it is not a known one, and APP_URL when production has plain http", () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ NODE_ENV: "staging", APP_URL: "https://admin.example.com" }, /\[config\] NODE_ENV: /],
+      [{ NODE_ENV: "production", APP_URL: "http://admin.example.com" }, /\[config\] APP_URL: must be https/],
+    ];
+    for (const [variables, line] of cases) {
+      const result = spawnSync(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", "-e", "import('./lib/startup.ts').then((m) => (m.startServer ?? m.default.startServer)())"],
+        {
+          // NODE_ENV is typed as the three known values; this test sends an unknown one on purpose.
+          env: { PATH: process.env.PATH, ...variables, ENCRYPTION_KEY: key, AUTH_SECRET: "s".repeat(44), DATABASE_URL: tempDb() } as unknown as NodeJS.ProcessEnv,
+          encoding: "utf8",
+          timeout: 30_000,
+        },
+      );
+      expect(result.status, result.stderr).not.toBe(0);
+      expect(result.stderr).toMatch(line);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { setupTempEnv } from "./helpers/test-env";
@@ -5,7 +6,7 @@ import { setupTempEnv } from "./helpers/test-env";
 const keyA = randomBytes(32).toString("base64");
 const keyB = randomBytes(32).toString("base64");
 const keyC = randomBytes(32).toString("base64");
-setupTempEnv({ ENCRYPTION_KEY: keyA });
+const { databasePath } = setupTempEnv({ ENCRYPTION_KEY: keyA });
 
 /** The app's modules as a fresh process would load them with this key configuration. */
 async function withKeys(current: string, previous = "") {
@@ -69,5 +70,58 @@ describe("key rotation", () => {
     expect(status.state).toBe("error");
     expect(status.lastError?.code).toBe("encryption_key_mismatch");
     expect(rawSecrets(wrong.sqlite)).toEqual(before);
+  });
+
+  it("/api/health tells an anonymous caller nothing about the keys: the mismatch is for the admin's /status (issue 14 item 6)", async () => {
+    const first = await withKeys(keyA);
+    await first.connection.saveCredentials({ platform: "amocrm.ru", clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef", clientSecret: secret, expectedAccountHost: null, actorEmail: "a@example.com" });
+    const wrong = await withKeys(keyC);
+    expect((await wrong.status.getConnectionStatus()).lastError?.code).toBe("encryption_key_mismatch");
+    const { GET } = await import("@/app/api/health/route");
+    const response = await GET();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});
+
+describe("rotating safely (issue 14 item 11)", () => {
+  async function saveSecrets() {
+    const first = await withKeys(keyA);
+    first.sqlite.exec("DELETE FROM connections; DELETE FROM leases; DELETE FROM leads;");
+    await first.connection.saveCredentials({ platform: "amocrm.ru", clientId: "2912780f-a1e4-4d5d-a069-ee01422d8bef", clientSecret: secret, expectedAccountHost: null, actorEmail: "a@example.com" });
+  }
+
+  it("refuses while a server holds a lease on the database, and changes nothing", async () => {
+    await saveSecrets();
+    const rotated = await withKeys(keyB, keyA);
+    const { tryAcquireLease } = await import("@/lib/db/lease");
+    const lease = await tryAcquireLease("lead-worker");
+    const before = rawSecrets(rotated.sqlite);
+    await expect(rotated.keys.rotateEncryptionKeys()).rejects.toThrow(rotated.keys.ServerRunningError);
+    expect(rawSecrets(rotated.sqlite)).toEqual(before);
+    await lease?.release();
+    expect(await rotated.keys.rotateEncryptionKeys()).toMatchObject({ reencrypted: 1 });
+  });
+
+  it("--check says whether an older key is still in use, and exits 1 until nothing is left under it", async () => {
+    await saveSecrets();
+    const script = (current: string, previous: string, args: string[]) =>
+      spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/keys-rotate.ts", ...args], {
+        env: { PATH: process.env.PATH, NODE_ENV: "test", DATABASE_URL: `file:${databasePath}`, ENCRYPTION_KEY: current, ENCRYPTION_KEYS_PREVIOUS: previous, AUTH_SECRET: "s".repeat(44) },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+
+    const pending = script(keyB, keyA, ["--check"]);
+    expect(pending.status, pending.stderr).toBe(1);
+    expect(pending.stderr).toContain("1 of 1 stored secrets are still under an older key: keep ENCRYPTION_KEYS_PREVIOUS");
+
+    const rotation = script(keyB, keyA, []);
+    expect(rotation.status, rotation.stderr).toBe(0);
+    expect(rotation.stdout).toContain("Keep the old key in ENCRYPTION_KEYS_PREVIOUS for now");
+
+    const done = script(keyB, keyA, ["--check"]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain("Nothing left to re-encrypt");
   });
 });

@@ -4,6 +4,7 @@ import { setupTempEnv } from "./helpers/test-env";
 setupTempEnv();
 const leads = await import("@/lib/db/leads");
 const { getSqlite } = await import("@/lib/db/client");
+const { createApiKey, listApiKeys } = await import("@/lib/db/api-keys");
 
 const utm = { source: null, medium: null, campaign: null, content: null, term: null };
 const answer = (id: string) => ({ status: 202, body: JSON.stringify({ ok: true, lead: { id, status: "queued" } }) });
@@ -15,6 +16,22 @@ async function accept(now: Date, idempotency: { key: string; requestHash: string
 }
 
 describe("the lead store", () => {
+  it("keeps a key's last use to the minute: one write a minute, not one per lead", async () => {
+    const { apiKey } = await createApiKey({ name: "site", createdBy: null });
+    const lastUsed = async () => (await listApiKeys()).find((key) => key.id === apiKey.id)?.lastUsedAt?.getTime();
+    const lead = { name: "Ali", phone: "+998901234567", email: null, message: null, source: "form", pageUrl: null, utm };
+    const acceptAt = (now: Date) => leads.acceptLead({ id: newId(), apiKeyId: apiKey.id, lead, idempotency: null, answer, now });
+    const at = new Date("2026-12-01T09:00:00Z");
+
+    await acceptAt(at);
+    expect(await lastUsed()).toBe(at.getTime());
+    await acceptAt(new Date(at.getTime() + 30_000));
+    expect(await lastUsed()).toBe(at.getTime());
+    const minuteLater = new Date(at.getTime() + leads.LAST_USED_PRECISION_MS + 1);
+    await acceptAt(minuteLater);
+    expect(await lastUsed()).toBe(minuteLater.getTime());
+  });
+
   it("replays an Idempotency-Key for 24 hours, refuses it with another body, and forgets it afterwards", async () => {
     const at = new Date("2026-12-01T09:00:00Z");
     const first = await accept(at, { key: "k", requestHash: "h1" });

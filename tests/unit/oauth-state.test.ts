@@ -3,7 +3,7 @@ import { setupTempEnv } from "./helpers/test-env";
 
 setupTempEnv();
 const { createAdmin } = await import("@/lib/db/admins");
-const { createOauthState, consumeOauthState, setOauthStateOutcome, OAUTH_STATE_TTL_MS } = await import("@/lib/db/oauth-states");
+const { createOauthState, consumeOauthState, setOauthStateOutcome, OAUTH_STATE_TTL_MS, OAUTH_STATE_KEEP_AFTER_EXPIRY_MS } = await import("@/lib/db/oauth-states");
 const { getSqlite } = await import("@/lib/db/client");
 
 const alice = await createAdmin({ email: "alice@example.com", passwordHash: "x" });
@@ -54,5 +54,25 @@ describe("OAuth state lifecycle", () => {
     const state = await createOauthState({ adminId: alice.id, now: t0 });
     const results = await Promise.all([consumeOauthState({ state, adminId: alice.id, now: t0 }), consumeOauthState({ state, adminId: alice.id, now: t0 })]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
+  });
+});
+
+describe("purging (issue 14 item 7)", () => {
+  const stateRows = () => (getSqlite().prepare("select count(*) as n from oauth_states").get() as { n: number }).n;
+
+  it("drops used and expired states a day after they expired, and keeps the rest", async () => {
+    getSqlite().exec("DELETE FROM oauth_states");
+    const used = await createOauthState({ adminId: alice.id, now: t0 });
+    expect((await consumeOauthState({ state: used, adminId: alice.id, now: t0 })).ok).toBe(true);
+    await createOauthState({ adminId: alice.id, now: t0 });
+    const recent = await createOauthState({ adminId: alice.id, now: at(OAUTH_STATE_TTL_MS) });
+    expect(stateRows()).toBe(3);
+
+    // A day after the first two expired, making a state purges them; the one still inside its day stays.
+    const later = at(OAUTH_STATE_TTL_MS + OAUTH_STATE_KEEP_AFTER_EXPIRY_MS + 1);
+    await createOauthState({ adminId: bob.id, now: later });
+    expect(stateRows()).toBe(2);
+    expect(await consumeOauthState({ state: used, adminId: alice.id, now: later })).toEqual({ ok: false, code: "state_invalid" });
+    expect(await consumeOauthState({ state: recent, adminId: alice.id, now: later })).toEqual({ ok: false, code: "state_expired" });
   });
 });

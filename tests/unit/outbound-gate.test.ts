@@ -4,12 +4,14 @@ import { describe, expect, it, vi } from "vitest";
 import { setupTempEnv } from "./helpers/test-env";
 
 setupTempEnv();
-const { amoHttp, resolveOutboundUrl } = await import("@/lib/amocrm/http");
+const { amoHttp, resolveOutboundUrl, waitForCapacity } = await import("@/lib/amocrm/http");
 
 const ROOT = path.resolve(__dirname, "../..");
 const GATE = "lib/amocrm/http.ts";
 /** Modules that only write example code for the site's developers as text; they import nothing, so cannot connect. */
 const TEXT_ONLY = ["lib/leads/developer-examples.ts"];
+/** Modules that use node:http only on the receiving side (stamping incoming requests); they must make no request. */
+const INBOUND_ONLY = ["lib/http/client-address.ts"];
 
 function serverSources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -27,6 +29,7 @@ describe("one outbound gate", () => {
       const source = fs.readFileSync(path.join(ROOT, file), "utf8");
       // Its imports would come before its first export; there must be none (the examples' own imports are text).
       if (TEXT_ONLY.includes(file)) return /^\s*import\s|\brequire\(/m.test(source.slice(0, source.indexOf("\nexport ")));
+      if (INBOUND_ONLY.includes(file)) return /\bhttps?\.(request|get)\s*\(|\b(createConnection|connect)\s*\(|\bfetch\s*\(/.test(source);
       // Browser components call the dashboard's own API with fetch; they run in the admin's browser, not here.
       if (/^\s*["']use client["']/.test(source)) return false;
       return /\bfetch\s*\(|from\s+["'](node:)?(http|https|net|tls|undici)["']|require\(["'](node:)?(http|https|net|tls)["']\)/.test(source);
@@ -59,6 +62,34 @@ describe("one outbound gate", () => {
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("outbound request refused"));
     warn.mockRestore();
+    fetchSpy.mockRestore();
+  });
+});
+
+describe("the one rate limiter", () => {
+  const SPAN_MS = 1100;
+  // The limiter stamps a call just before fetch is called; the fetch spy sees it a moment later.
+  const STAMP_TO_FETCH_SLACK_MS = 100;
+
+  it("lets 7 calls start in any 1.1 s, holds the 8th, and says when a burst could leave unheld", async () => {
+    const starts: number[] = [];
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
+      starts.push(Date.now());
+      return new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } });
+    });
+    const call = () => amoHttp({ host: "acoustic.amocrm.ru", path: "/api/v4/account" });
+
+    await Promise.all(Array.from({ length: 8 }, call));
+    const [first, , , , , , seventh, eighth] = starts as [number, number, number, number, number, number, number, number];
+    expect(seventh - first).toBeLessThan(SPAN_MS);
+    expect(eighth - first).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_FETCH_SLACK_MS);
+
+    // Room for seven at once only when the held 8th has left the window too.
+    await waitForCapacity(7);
+    const ready = Date.now();
+    expect(ready - eighth).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_FETCH_SLACK_MS);
+    await Promise.all(Array.from({ length: 7 }, call));
+    expect(starts.slice(8).every((at) => at - ready < SPAN_MS)).toBe(true);
     fetchSpy.mockRestore();
   });
 });

@@ -5,13 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { ADMIN_EMAIL, APP_URL, codeOf, connectThroughFake, refreshCalls, useFakeAmoSuite } from "./helpers/amo-test-env";
 
 vi.mock("@/lib/auth/session", () => ({ getAdmin: vi.fn(async () => null) }));
-vi.mock("next-intl/server", async () => {
-  const { createTranslator } = await import("next-intl");
-  const { loadMessages } = await import("@/lib/i18n/messages");
-  return {
-    getTranslations: async (namespace: string) => createTranslator({ locale: "en", messages: loadMessages("en"), namespace: namespace as "errors" }),
-  };
-});
+vi.mock("next-intl/server", async () => (await import("./helpers/translations")).intlServer(() => "en"));
 
 const amo = useFakeAmoSuite();
 

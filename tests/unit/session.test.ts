@@ -16,7 +16,8 @@ vi.mock("next/navigation", () => ({
 const { getEnv } = await import("@/lib/env");
 const { createAdmin } = await import("@/lib/db/admins");
 const { createAdminSession } = await import("@/lib/db/admin-sessions");
-const { endSession, getAdmin, requireAdmin } = await import("@/lib/auth/session");
+const { endAllSessions, endSession, getAdmin, requireAdmin } = await import("@/lib/auth/session");
+const { SESSION_LIFETIME_MS } = await import("@/lib/auth/session-policy");
 
 async function cookieFor(claims: Record<string, unknown>, { secret = getEnv().authSecret, maxAge = 3600 } = {}): Promise<string> {
   return `${COOKIE}=${await encode({ token: claims, secret, salt: COOKIE, maxAge })}`;
@@ -52,5 +53,41 @@ describe("getAdmin", () => {
     expect(await getAdmin()).toBeNull();
     cookieHeader = good;
     expect((await getAdmin())?.email).toBe("forged@example.com");
+  });
+});
+
+describe("session lifetime", () => {
+  it("ends a session its lifetime after the sign-in, however recently its cookie was renewed", async () => {
+    const admin = await createAdmin({ email: "lifetime@example.com", passwordHash: "h" });
+    const minute = 60 * 1000;
+    const young = await createAdminSession({ adminId: admin.id, now: new Date(Date.now() - SESSION_LIFETIME_MS + 5 * minute) });
+    const old = await createAdminSession({ adminId: admin.id, now: new Date(Date.now() - SESSION_LIFETIME_MS - minute) });
+    // Both cookies were just renewed (a fresh hour to go), as Auth.js does on every admin page.
+    cookieHeader = await cookieFor({ adminId: String(admin.id), sessionId: young });
+    expect((await getAdmin())?.email).toBe("lifetime@example.com");
+    cookieHeader = await cookieFor({ adminId: String(admin.id), sessionId: old });
+    expect(await getAdmin()).toBeNull();
+  });
+});
+
+describe("endAllSessions (sign out everywhere)", () => {
+  it("ends every session of the signed-in admin, this one included, and no other admin's", async () => {
+    const admin = await createAdmin({ email: "everywhere@example.com", passwordHash: "h" });
+    const other = await createAdmin({ email: "bystander@example.com", passwordHash: "h" });
+    const laptop = await createAdminSession({ adminId: admin.id });
+    const phone = await createAdminSession({ adminId: admin.id });
+    const bystander = await createAdminSession({ adminId: other.id });
+    const phoneCookie = await cookieFor({ adminId: String(admin.id), sessionId: phone });
+    const bystanderCookie = await cookieFor({ adminId: String(other.id), sessionId: bystander });
+
+    cookieHeader = await cookieFor({ adminId: String(admin.id), sessionId: laptop });
+    expect(await endAllSessions()).toBe(true);
+    expect(await getAdmin()).toBeNull();
+    cookieHeader = phoneCookie;
+    expect(await getAdmin()).toBeNull();
+    cookieHeader = bystanderCookie;
+    expect((await getAdmin())?.email).toBe("bystander@example.com");
+    cookieHeader = "";
+    expect(await endAllSessions()).toBe(false);
   });
 });

@@ -73,11 +73,21 @@ describe("startServer", () => {
     expect(startBackgroundJobs).toHaveBeenCalledTimes(1);
   });
 
-  it("warns in production about a private address and about plain http", async () => {
+  it("warns in production about a private address", async () => {
     expect(await start("https://192.168.1.20", "production")).toEqual([expect.stringMatching(/private/)]);
-    vi.resetModules();
-    warnings.length = 0;
-    expect(await start("http://admin.example.com", "production")).toEqual([expect.stringMatching(/not https/)]);
+  });
+
+  it("refuses to start in production with a plain http APP_URL that is not a local trial (issue 14 item 9)", async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((line: unknown) => void errors.push(String(line)));
+    vi.spyOn(process, "exit").mockImplementation(() => {
+      throw new Error("process.exit");
+    });
+    const { startBackgroundJobs } = await import("@/lib/amocrm/jobs");
+    const startsBefore = vi.mocked(startBackgroundJobs).mock.calls.length;
+    await expect(start("http://admin.example.com", "production")).rejects.toThrow("process.exit");
+    expect(errors).toEqual([expect.stringMatching(/^\[config\] APP_URL: must be https/)]);
+    expect(vi.mocked(startBackgroundJobs).mock.calls.length).toBe(startsBefore);
   });
 
   it("says nothing for a public https APP_URL, nor outside production", async () => {

@@ -30,7 +30,7 @@ async function pageOrigin(): Promise<string | null> {
 }
 
 export default async function ConnectPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [{ error }, t, tCommon, format] = await Promise.all([searchParams, getTranslations("connect"), getTranslations("common"), getFormatter()]);
+  const [{ error, authorize }, t, tCommon, format] = await Promise.all([searchParams, getTranslations("connect"), getTranslations("common"), getFormatter()]);
   const env = getEnv();
   const connection = await getConnection();
   const origin = await pageOrigin();
@@ -52,6 +52,17 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
       </div>
 
       {typeof error === "string" && isErrorCode(error) && <ErrorExplanation code={error} />}
+
+      {authorize === "confirm" && (
+        <Alert tone="warning" testId="authorize-from-another-site">
+          <p>{t("authorizeFromAnotherSite")}</p>
+          {hasCredentials && (
+            <a href="/api/amocrm/authorize" className={`${buttonClass("primary")} mt-3`}>
+              {t("authorize")}
+            </a>
+          )}
+        </Alert>
+      )}
 
       {appUrlProblem && (
         <Alert tone="warning" testId="app-url-warning">

@@ -33,6 +33,8 @@ const EVENT_TYPES = {
   account_host_changed: true,
   disconnected: true,
   amocrm_disconnected: true,
+  disconnect_hook_refused: true,
+  disconnect_hook_unconfirmed: true,
   test_ok: true,
   test_failed: true,
 } as const;

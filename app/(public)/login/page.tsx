@@ -23,7 +23,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <p className="mb-4 text-sm text-slate-600">{t("intro")}</p>
       {params.signedOut && (
         <Alert tone="success" className="mb-4">
-          {t("signedOut")}
+          {params.signedOut === "everywhere" ? t("signedOutEverywhere") : t("signedOut")}
         </Alert>
       )}
       {(await countAdmins()) === 0 && (

@@ -5,7 +5,9 @@ import { z } from "zod";
 import type { FieldErrors } from "@/components/ui/field";
 import { signIn } from "@/auth";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
+import { forgetSetupLink } from "@/lib/auth/setup-link";
 import { createFirstAdminWithToken } from "@/lib/db/setup-tokens";
+import { getEnv } from "@/lib/env";
 
 export type SetupState = {
   fieldErrors?: FieldErrors<"email" | "password" | "confirm">;
@@ -40,6 +42,7 @@ export async function setupAction(_prev: SetupState, formData: FormData): Promis
   });
   if (!admin) return { formError: t("invalidLink") };
   console.info("[setup] first admin created through the setup link");
+  forgetSetupLink(getEnv());
   // Redirects (throws NEXT_REDIRECT) on success; kept outside any try/catch.
   await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/guide" });
   return {};

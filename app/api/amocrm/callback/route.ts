@@ -2,9 +2,10 @@
 import { cookies } from "next/headers";
 import { completeAuthorization, parseCallbackQuery } from "@/lib/amocrm/callback";
 import {
+  BROWSER_COOKIE,
   openPendingCallback,
   PENDING_COOKIE,
-  pendingCookieHeader,
+  pendingCookieHeaders,
   RESUME_PATH,
   sealPendingCallback,
 } from "@/lib/amocrm/pending-callback";
@@ -21,8 +22,9 @@ export async function GET(request: Request) {
   const { appUrl } = getEnv();
   const url = new URL(request.url);
   const resuming = url.searchParams.get("resume") === "1" && url.searchParams.size === 1;
-  const params = resuming ? openPendingCallback((await cookies()).get(PENDING_COOKIE)?.value) : url.searchParams;
-  const clearPending = resuming ? pendingCookieHeader(null) : undefined;
+  const jar = await cookies();
+  const params = resuming ? openPendingCallback({ value: jar.get(PENDING_COOKIE)?.value, browser: jar.get(BROWSER_COOKIE)?.value }) : url.searchParams;
+  const clearPending = resuming ? pendingCookieHeaders(null) : undefined;
   const query = params ? parseCallbackQuery(params) : null;
   if (!query) return seeOther(`${appUrl}/status?error=${resuming ? "state_expired" : "invalid_callback"}`, clearPending);
 
@@ -39,7 +41,7 @@ export async function GET(request: Request) {
   if (!admin) {
     // The session ran out during consent: park the callback, sign in, then resume it here.
     const login = `${appUrl}/login?callbackUrl=${encodeURIComponent(RESUME_PATH)}`;
-    return seeOther(login, pendingCookieHeader(sealPendingCallback(params?.toString() ?? "")));
+    return seeOther(login, pendingCookieHeaders(sealPendingCallback(params?.toString() ?? "")));
   }
 
   const outcome = await completeAuthorization({ query, admin });

@@ -1,4 +1,5 @@
-// GET /api/amocrm/disconnect-hook: amoCRM's "integration disabled" hook; a valid signature revokes the connection.
+// GET /api/amocrm/disconnect-hook: amoCRM's "integration disabled" hook; a valid signature revokes the connection once
+// amoCRM confirms it refuses the stored token (lib/amocrm/disconnect-hook.ts). Every refusal answers the same 403.
 import { acceptDisconnectHook } from "@/lib/amocrm/disconnect-hook";
 import { json } from "@/lib/http/route";
 import { describeError } from "@/lib/i18n/errors";
