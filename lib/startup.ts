@@ -43,6 +43,10 @@ export async function startServer(): Promise<void> {
   startBackgroundJobs();
   const { startLeadWorker } = await import("@/lib/leads/worker");
   startLeadWorker();
+  const { startAlertWorker } = await import("@/lib/alerts/worker");
+  startAlertWorker();
+  const { startTelegramPoller } = await import("@/lib/alerts/telegram-binding");
+  startTelegramPoller();
 }
 
 async function ensureFirstAdmin(env: ReturnType<typeof getEnv>): Promise<void> {
