@@ -2,6 +2,7 @@ CREATE TABLE `alert_channel_health` (
 	`channel` text PRIMARY KEY NOT NULL,
 	`consecutive_failures` integer DEFAULT 0 NOT NULL,
 	`last_error_code` text,
+	`last_error_detail` text,
 	`last_error_at` integer,
 	`last_success_at` integer
 );

@@ -68,6 +68,16 @@ export interface AlertFailure {
   seconds?: number;
 }
 
+/** A failure's facts as stored beside a channel's health (no code: that has its own column). */
+export function failureDetail(failure: AlertFailure): Record<string, string | number> {
+  const detail: Record<string, string | number> = {};
+  if (failure.host) detail.host = failure.host;
+  if (failure.address) detail.address = failure.address;
+  if (failure.status !== undefined) detail.status = failure.status;
+  if (failure.seconds !== undefined) detail.seconds = failure.seconds;
+  return detail;
+}
+
 function translator(locale: Locale) {
   return createTranslator({ locale, messages: loadMessages(locale), namespace: "alerts", timeZone: getEnv().timeZone, formats: FORMATS });
 }
@@ -165,7 +175,17 @@ export function renderAlert(facts: AlertFacts, locale: Locale): AlertMessage {
     }
     case "channel_failing": {
       const channel = t(`channels.${String(facts.detail.channel) as "webhook" | "telegram" | "email"}`);
-      const reason = describeAlertFailure({ code: String(facts.detail.code ?? "network_error") as AlertFailureCode, status: facts.detail.status, host: String(facts.detail.host ?? "") }, locale);
+      const { detail } = facts;
+      const reason = describeAlertFailure(
+        {
+          code: String(detail.code ?? "network_error") as AlertFailureCode,
+          host: detail.host === undefined ? undefined : String(detail.host),
+          address: detail.address === undefined ? undefined : String(detail.address),
+          status: detail.status,
+          seconds: detail.seconds === undefined ? undefined : Number(detail.seconds),
+        },
+        locale,
+      );
       title = t("message.channel_failing.title", { channel });
       happened = t("message.channel_failing.happened", { channel, count: String(facts.detail.failures ?? ""), reason });
       leads = t("message.channel_failing.leads", { channel });

@@ -7,7 +7,7 @@ import { getEnv } from "@/lib/env";
 import type { Locale } from "@/lib/i18n/locales";
 import type { SendResult } from "./channels/webhook";
 import { sendToTarget } from "./deliver";
-import { renderAlert, type AlertFailure } from "./message";
+import { failureDetail, renderAlert, type AlertFailure } from "./message";
 
 /**
  * "Send test alert": sent at once (not queued) so the admin reads the outcome on the page, the exact reason
@@ -37,6 +37,6 @@ export async function sendTestAlert({ channel, now = new Date() }: { channel: Al
     await recordChannelSuccess({ channel, now });
     return { ok: true };
   }
-  await recordChannelFailure({ channel, code: failed.code, now });
+  await recordChannelFailure({ channel, code: failed.code, detail: failureDetail(failed), now });
   return { ok: false, failure: { code: failed.code, host: failed.host, address: failed.address, status: failed.status, seconds: failed.seconds } };
 }

@@ -7,7 +7,7 @@ import { getConnection } from "@/lib/db/connection";
 import { tryAcquireLease, type Lease } from "@/lib/db/lease";
 import { findLongHeldLeads } from "@/lib/db/leads";
 import { sendToTarget } from "./deliver";
-import { renderAlert, type AlertMessage } from "./message";
+import { failureDetail, renderAlert, type AlertMessage } from "./message";
 import { notifyAlertQueued, onAlertQueued } from "./wake";
 
 /**
@@ -61,13 +61,11 @@ async function deliver(row: ClaimedAlert, locale: Parameters<typeof renderAlert>
   }
   const retryAt = row.attempts >= MAX_ALERT_ATTEMPTS ? null : new Date(now().getTime() + alertRetryDelayMs(row.attempts, result.retryAfterSeconds));
   await markAlertFailed({ id: row.id, code: result.code, retryAt, now: now() });
-  const failures = await recordChannelFailure({ channel: row.channel, code: result.code, now: now() });
+  const failures = await recordChannelFailure({ channel: row.channel, code: result.code, detail: failureDetail(result), now: now() });
   // Logged by kind only: a reason may name a host, never a secret, but the log does not need even that.
   console.warn(`[alerts] ${row.kind} through ${row.channel} failed (${result.code}${result.status ? ` ${result.status}` : ""}); ${retryAt ? "will retry" : "given up"}`);
   if (failures === CHANNEL_FAILING_AFTER) {
-    const detail: Record<string, string | number> = { channel: row.channel, code: result.code, failures };
-    if (result.status !== undefined) detail.status = result.status;
-    if (result.host) detail.host = result.host;
+    const detail: Record<string, string | number> = { ...failureDetail(result), channel: row.channel, code: result.code, failures };
     if (await enqueueAlertEvent({ kind: "channel_failing", at: now(), detail }, { except: row.channel })) notifyAlertQueued();
   }
   return false;

@@ -11,6 +11,7 @@ export interface ChannelHealth {
   channel: Channel;
   consecutiveFailures: number;
   lastErrorCode: string | null;
+  lastErrorDetail: Record<string, string | number>;
   lastErrorAt: Date | null;
   lastSuccessAt: Date | null;
 }
@@ -24,13 +25,25 @@ export async function recordChannelSuccess({ channel, now }: { channel: Channel;
 }
 
 /** Counts one more failure in a row; returns the new count. */
-export async function recordChannelFailure({ channel, code, now }: { channel: Channel; code: string; now: Date }): Promise<number> {
+export async function recordChannelFailure({
+  channel,
+  code,
+  detail = {},
+  now,
+}: {
+  channel: Channel;
+  code: string;
+  /** Safe facts only: an HTTP status, a host. */
+  detail?: Record<string, string | number>;
+  now: Date;
+}): Promise<number> {
+  const lastErrorDetail = JSON.stringify(detail);
   const row = getDb()
     .insert(alertChannelHealth)
-    .values({ channel, consecutiveFailures: 1, lastErrorCode: code, lastErrorAt: now })
+    .values({ channel, consecutiveFailures: 1, lastErrorCode: code, lastErrorDetail, lastErrorAt: now })
     .onConflictDoUpdate({
       target: alertChannelHealth.channel,
-      set: { consecutiveFailures: sql`${alertChannelHealth.consecutiveFailures} + 1`, lastErrorCode: code, lastErrorAt: now },
+      set: { consecutiveFailures: sql`${alertChannelHealth.consecutiveFailures} + 1`, lastErrorCode: code, lastErrorDetail, lastErrorAt: now },
     })
     .returning({ failures: alertChannelHealth.consecutiveFailures })
     .get();
@@ -38,5 +51,17 @@ export async function recordChannelFailure({ channel, code, now }: { channel: Ch
 }
 
 export async function listChannelHealth(): Promise<ChannelHealth[]> {
-  return getDb().select().from(alertChannelHealth).all();
+  return getDb()
+    .select()
+    .from(alertChannelHealth)
+    .all()
+    .map((row) => {
+      let detail: Record<string, string | number> = {};
+      try {
+        detail = row.lastErrorDetail ? (JSON.parse(row.lastErrorDetail) as Record<string, string | number>) : {};
+      } catch {
+        // An unreadable detail: the code alone still says what failed.
+      }
+      return { ...row, lastErrorDetail: detail };
+    });
 }

@@ -340,6 +340,8 @@ export const alertChannelHealth = sqliteTable("alert_channel_health", {
   channel: text("channel", { enum: ALERT_CHANNELS }).primaryKey(),
   consecutiveFailures: integer("consecutive_failures").notNull().default(0),
   lastErrorCode: text("last_error_code"),
+  /** JSON of the failure's safe facts (HTTP status, host), so /status can say exactly why. */
+  lastErrorDetail: text("last_error_detail"),
   lastErrorAt: timestamp("last_error_at"),
   lastSuccessAt: timestamp("last_success_at"),
 });

@@ -162,6 +162,7 @@ describe("alerts through the real paths", () => {
     expect(failing.map((row) => row.channel)).toEqual(["telegram"]);
     await round(at(20));
     expect(telegramFake.messages.at(-1)?.text).toContain("Alerts through webhook are failing");
+    expect(telegramFake.messages.at(-1)?.text).toContain("failed 3 times in a row: the receiver answered HTTP 500.");
 
     receiver.status = 200;
     await round(at(40));

@@ -25,11 +25,11 @@ export async function AlertsCard() {
     <Card title={t("status.title")} actions={<Link href="/settings/alerts" className="text-sm font-medium text-sky-800 underline">{t("status.settingsLink")}</Link>}>
       <div className="space-y-3" data-testid="alerts-card">
         {failing.map((entry) => (
-          <Alert key={entry.channel} tone="warning" role={null} data-testid={`alert-channel-failing-${entry.channel}`}>
+          <Alert key={entry.channel} tone="warning" role={null} testId={`alert-channel-failing-${entry.channel}`}>
             {t("status.failing", {
               channel: t(`channels.${entry.channel}`),
               count: entry.consecutiveFailures,
-              reason: describeAlertFailure({ code: (entry.lastErrorCode ?? "network_error") as AlertFailureCode }, locale),
+              reason: describeAlertFailure({ ...entry.lastErrorDetail, code: (entry.lastErrorCode ?? "network_error") as AlertFailureCode }, locale),
             })}
           </Alert>
         ))}
