@@ -1,5 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
+import type { AlertEvent } from "@/lib/alerts/events";
+import { enqueueAlertEventTx } from "./alert-deliveries";
 import { getDb } from "./client";
 import { CONNECTION_ID, insertEvent, type EventInput } from "./events";
 import { connections, type Connection, type NewConnection } from "./schema";
@@ -76,6 +78,8 @@ export interface ConnectionWrite {
   bumpGeneration?: boolean;
   /** Recorded in the same transaction. */
   event?: EventInput;
+  /** An alert about the state change, queued in the same transaction (lib/alerts/events.ts decides which). */
+  alert?: AlertEvent | null;
 }
 
 /**
@@ -110,6 +114,7 @@ export async function updateConnection(
       if (Object.keys(set).length > 0) tx.update(connections).set(set).where(eq(connections.id, CONNECTION_ID)).run();
     }
     if (write.event) insertEvent(tx, write.event);
+    if (write.alert) enqueueAlertEventTx(tx, write.alert);
     return { written: true, before };
   });
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import type { AlertEvent } from "@/lib/alerts/events";
 import type { LeadInput } from "@/lib/leads/input";
 import type { LeadStatus, LeadTransition } from "@/lib/leads/delivery-outcome";
+import { enqueueAlertEventTx } from "./alert-deliveries";
 import { getDb } from "./client";
 import { apiKeys, deliveryState, idempotencyKeys, leads, type Lead } from "./schema";
 import { openSecret, sealSecret } from "./secret-columns";
@@ -157,6 +159,7 @@ export async function applyTransitions({
   holdUntil,
   holdReason,
   now,
+  alert,
 }: {
   transitions: readonly LeadTransition[];
   /** Sent leads whose message is still to become a note. */
@@ -164,8 +167,11 @@ export async function applyTransitions({
   holdUntil: Date | null;
   holdReason: string | null;
   now: Date;
+  /** The alert these transitions raise (leads given up), queued in the same transaction. */
+  alert?: AlertEvent | null;
 }): Promise<void> {
   await writeTransaction((tx) => {
+    if (alert) enqueueAlertEventTx(tx, alert);
     let delivered = false;
     for (const change of transitions) {
       const common = { status: change.status, claimedBy: null, claimedAt: null, updatedAt: now };
@@ -220,6 +226,16 @@ export async function resumeHeldLeads({ now }: { now: Date }): Promise<number> {
     .set({ status: "queued", nextAttemptAt: now, updatedAt: now })
     .where(eq(leads.status, "held"))
     .run().changes;
+}
+
+/** Leads held since before `before`: how many, and since when the oldest waits (an alert names the hold by it). */
+export async function findLongHeldLeads({ before }: { before: Date }): Promise<{ count: number; since: Date | null }> {
+  const row = getDb()
+    .select({ count: count(), since: sql<number | null>`min(${leads.lastErrorAt})` })
+    .from(leads)
+    .where(and(eq(leads.status, "held"), lte(leads.lastErrorAt, before)))
+    .get();
+  return { count: row?.count ?? 0, since: row?.since ? new Date(row.since) : null };
 }
 
 /** Whether a round has anything to do: a due lead, a held one, or a note still to send. Cheap: indexed probes. */

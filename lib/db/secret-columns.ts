@@ -3,7 +3,7 @@ import { eq, gt, isNotNull } from "drizzle-orm";
 import { decryptSecret, DecryptionError, encryptSecret, keyIdOf } from "@/lib/crypto/secrets";
 import { getEnv } from "@/lib/env";
 import { getDb, type Db, type Tx } from "./client";
-import { connections, leads, leases } from "./schema";
+import { alertSettings, connections, leads, leases } from "./schema";
 import { writeTransaction } from "./transaction";
 
 /**
@@ -22,6 +22,10 @@ export const SECRET_COLUMNS = {
   /** A website lead's personal data (name, phone, email, message, page, UTM) as one JSON value. */
   leads: {
     dataEnc: "data_enc",
+  },
+  /** The alert webhook's signing secret. */
+  alert_settings: {
+    webhookSecretEnc: "webhook_secret_enc",
   },
 } as const;
 
@@ -107,6 +111,9 @@ function storedValues(tx: Tx | Db): string[] {
   for (const row of tx.select({ dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc)).all()) {
     if (row.dataEnc) values.push(row.dataEnc);
   }
+  for (const row of tx.select({ secret: alertSettings.webhookSecretEnc }).from(alertSettings).where(isNotNull(alertSettings.webhookSecretEnc)).all()) {
+    if (row.secret) values.push(row.secret);
+  }
   return values;
 }
 
@@ -161,6 +168,10 @@ export async function rotateEncryptionKeys({ now = new Date() }: { now?: Date } 
     for (const row of tx.select({ id: leads.id, dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc)).all()) {
       const resealed = row.dataEnc ? reseal({ table: "leads", column: SECRET_COLUMNS.leads.dataEnc, rowId: row.id }, row.dataEnc) : null;
       if (resealed) tx.update(leads).set({ dataEnc: resealed }).where(eq(leads.id, row.id)).run();
+    }
+    for (const row of tx.select({ id: alertSettings.id, secret: alertSettings.webhookSecretEnc }).from(alertSettings).where(isNotNull(alertSettings.webhookSecretEnc)).all()) {
+      const resealed = row.secret ? reseal({ table: "alert_settings", column: SECRET_COLUMNS.alert_settings.webhookSecretEnc, rowId: row.id }, row.secret) : null;
+      if (resealed) tx.update(alertSettings).set({ webhookSecretEnc: resealed }).where(eq(alertSettings.id, row.id)).run();
     }
     return report;
   });
