@@ -18,6 +18,10 @@ const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 const APP_PORT = 3101 + PORT_OFFSET;
 const SETUP_APP_PORT = 3102 + PORT_OFFSET;
 const FAKE_PORT = 4110 + PORT_OFFSET;
+// Far from the ports above, so no other checkout's offset lands on them.
+const FAKE_TELEGRAM_PORT = 4610 + PORT_OFFSET;
+const SMTP_SINK_PORT = 4710 + PORT_OFFSET;
+const SMTP_SINK_CONTROL_PORT = 4810 + PORT_OFFSET;
 const runDir = once("E2E_RUN_DIR", () => {
   const dir = path.resolve("tests/.artifacts", `run-${Date.now()}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -29,6 +33,12 @@ export const e2e = {
   appUrl: `http://127.0.0.1:${APP_PORT}`,
   setupAppUrl: `http://127.0.0.1:${SETUP_APP_PORT}`,
   fakeUrl: `http://127.0.0.1:${FAKE_PORT}`,
+  fakeTelegramUrl: `http://127.0.0.1:${FAKE_TELEGRAM_PORT}`,
+  smtpSinkControlUrl: `http://127.0.0.1:${SMTP_SINK_CONTROL_PORT}`,
+  /** The SMTP password of this run only, for the leak scan to search for. */
+  smtpPassword: once("E2E_SMTP_PASSWORD", () => `smtp-${randomBytes(18).toString("hex")}`),
+  /** A bot token of this run only, for the leak scan to search for. */
+  telegramBotToken: once("E2E_TELEGRAM_BOT_TOKEN", () => `${600000000 + Math.floor(Math.random() * 99999999)}:AA${randomBytes(24).toString("base64url")}`),
   runDir,
   serverLog: path.join(runDir, "server.log"),
   setupServerLog: path.join(runDir, "setup-server.log"),
@@ -53,6 +63,12 @@ const serverEnv = {
   AUTH_SECRET: e2e.authSecret,
   AMOCRM_OAUTH_URL: `${e2e.fakeUrl}/oauth`,
   AMOCRM_API_ORIGIN: e2e.fakeUrl,
+  // Alerts: the fake Telegram, and webhooks to this machine's test receivers (loopback is refused otherwise).
+  TELEGRAM_BOT_TOKEN: e2e.telegramBotToken,
+  TELEGRAM_API_ORIGIN: e2e.fakeTelegramUrl,
+  ALERT_WEBHOOK_ALLOW_PRIVATE: "1",
+  SMTP_URL: `smtp://alerts:${e2e.smtpPassword}@127.0.0.1:${SMTP_SINK_PORT}`,
+  ALERT_EMAIL_FROM: "alerts@example.uz",
 };
 
 export default defineConfig({
@@ -102,6 +118,18 @@ export default defineConfig({
         FAKE_AMOCRM_REDIRECT_URI: `${e2e.appUrl}/api/amocrm/callback`,
         FAKE_AMOCRM_QUIET: "1",
       },
+    },
+    {
+      command: "node_modules/.bin/tsx tests/fake-telegram/cli.ts",
+      url: `${e2e.fakeTelegramUrl}/__control/health`,
+      reuseExistingServer: false,
+      env: { FAKE_TELEGRAM_PORT: String(FAKE_TELEGRAM_PORT), FAKE_TELEGRAM_HOST: "127.0.0.1", FAKE_TELEGRAM_TOKEN: e2e.telegramBotToken, FAKE_TELEGRAM_QUIET: "1" },
+    },
+    {
+      command: "node_modules/.bin/tsx tests/smtp-sink/cli.ts",
+      url: `${e2e.smtpSinkControlUrl}/__control/health`,
+      reuseExistingServer: false,
+      env: { SMTP_SINK_PORT: String(SMTP_SINK_PORT), SMTP_SINK_CONTROL_PORT: String(SMTP_SINK_CONTROL_PORT), SMTP_SINK_USER: "alerts", SMTP_SINK_PASSWORD: e2e.smtpPassword },
     },
     {
       command: `node tests/e2e/serve.mjs ${APP_PORT} ${e2e.serverLog}`,

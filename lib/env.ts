@@ -127,6 +127,34 @@ const schema = z.object({
       .refine((zone) => isTimeZone(zone), "APP_TIME_ZONE: must be an IANA time zone such as Asia/Tashkent")
       .default("Asia/Tashkent"),
   ),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "TELEGRAM_BOT_TOKEN: must be the token @BotFather gave, digits, a colon and letters (123456:ABC-…)")
+      .optional(),
+  ),
+  TELEGRAM_API_ORIGIN: z.preprocess(
+    blankToUndefined,
+    optionalUrl("TELEGRAM_API_ORIGIN", "an http(s) origin").default("https://api.telegram.org"),
+  ),
+  SMTP_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => URL.canParse(value) && ["smtp:", "smtps:"].includes(new URL(value).protocol) && new URL(value).hostname !== "", {
+        // The value itself is never echoed: it carries the SMTP password.
+        message: "SMTP_URL: must be smtp://user:pass@host:port or smtps://user:pass@host:port (percent-encode special characters)",
+      })
+      .optional(),
+  ),
+  ALERT_EMAIL_FROM: z.preprocess(
+    blankToUndefined,
+    z.string().trim().pipe(z.email("ALERT_EMAIL_FROM: must be an email address, for example alerts@example.uz")).optional(),
+  ),
+  ALERT_WEBHOOK_ALLOW_PRIVATE: z.preprocess(blankToUndefined, z.enum(["0", "1"], "ALERT_WEBHOOK_ALLOW_PRIVATE: must be 1 or 0").default("0")),
 });
 
 export interface EncryptionKey {
@@ -163,6 +191,14 @@ export interface Env {
   leadsRetentionDays: number;
   /** How many reverse proxies in front of the server append to X-Forwarded-For (lib/http/client-address.ts). */
   trustedProxyHops: number;
+  /** The Telegram bot alerts are sent through; unset turns the Telegram channel off. */
+  telegramBotToken: string | undefined;
+  telegramApiOrigin: string;
+  /** smtp(s)://user:pass@host:port; unset turns the email channel off. */
+  smtpUrl: string | undefined;
+  alertEmailFrom: string | undefined;
+  /** Webhook URLs may resolve to loopback, private or link-local addresses (development, or ALERT_WEBHOOK_ALLOW_PRIVATE=1). */
+  alertWebhookAllowPrivate: boolean;
   /** One line per value generated for development, to be printed once at start. */
   warnings: string[];
 }
@@ -240,6 +276,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     leadsRatePerMinute: raw.LEADS_RATE_PER_MINUTE,
     leadsRetentionDays: raw.LEADS_RETENTION_DAYS,
     trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
+    telegramBotToken: raw.TELEGRAM_BOT_TOKEN,
+    telegramApiOrigin: raw.TELEGRAM_API_ORIGIN,
+    smtpUrl: raw.SMTP_URL,
+    alertEmailFrom: raw.ALERT_EMAIL_FROM,
+    alertWebhookAllowPrivate: raw.NODE_ENV === "development" || raw.ALERT_WEBHOOK_ALLOW_PRIVATE === "1",
     warnings,
   };
 }

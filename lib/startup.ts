@@ -47,6 +47,10 @@ export async function startServer(): Promise<void> {
   startBackgroundJobs();
   const { startLeadWorker } = await import("@/lib/leads/worker");
   startLeadWorker();
+  const { startAlertWorker } = await import("@/lib/alerts/worker");
+  startAlertWorker();
+  const { startTelegramPoller } = await import("@/lib/alerts/telegram-binding");
+  startTelegramPoller();
 }
 
 /** Exported for tests/unit/setup-link.test.ts, which runs it in a child process. */

@@ -3,6 +3,7 @@ import path from "node:path";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
 import type { Locale } from "../lib/i18n/locales";
 import { e2e } from "../playwright.config";
+import { AlertsPage } from "./pages/alerts-page";
 import { ApiKeysPage } from "./pages/api-keys-page";
 import { ConnectPage } from "./pages/connect-page";
 import { ConsentPage } from "./pages/consent-page";
@@ -14,7 +15,7 @@ import { StatusPage } from "./pages/status-page";
 import { TroubleshootingPage } from "./pages/troubleshooting-page";
 
 export { e2e, expect };
-export { ApiKeysPage, ConnectPage, ConsentPage, GuidePage, LeadSettingsPage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
+export { AlertsPage, ApiKeysPage, ConnectPage, ConsentPage, GuidePage, LeadSettingsPage, LoginPage, SetupPage, StatusPage, TroubleshootingPage };
 
 /** The page objects, in the English UI and on the main server; tests in another language make their own. */
 interface PageObjects {
@@ -27,6 +28,7 @@ interface PageObjects {
   consentPage: ConsentPage;
   apiKeysPage: ApiKeysPage;
   leadSettingsPage: LeadSettingsPage;
+  alertsPage: AlertsPage;
 }
 
 /** Every response body and header the browser saw, appended to one file per run for the leak scan. */
@@ -57,6 +59,7 @@ export const test = base.extend<{ page: Page } & PageObjects>({
   consentPage: async ({ page }, use) => use(new ConsentPage(page)),
   apiKeysPage: async ({ page }, use) => use(new ApiKeysPage(page)),
   leadSettingsPage: async ({ page }, use) => use(new LeadSettingsPage(page)),
+  alertsPage: async ({ page }, use) => use(new AlertsPage(page)),
 });
 
 export function responsesCapturePath(): string {

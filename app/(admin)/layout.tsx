@@ -36,6 +36,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             <NavLink href="/leads">{t("nav.leads")}</NavLink>
             <NavLink href="/settings/leads">{t("nav.leadSettings")}</NavLink>
             <NavLink href="/settings/api-keys">{t("nav.apiKeys")}</NavLink>
+            <NavLink href="/settings/alerts">{t("nav.alerts")}</NavLink>
           </nav>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <LanguageSwitcher />

@@ -1,4 +1,6 @@
 import "server-only";
+import { connectionAlertFor } from "@/lib/alerts/events";
+import { notifyAlertQueued } from "@/lib/alerts/wake";
 import { updateConnection, type ConnectionFields, type ConnectionWrite } from "@/lib/db/connection";
 import type { Actor } from "@/lib/db/events";
 import type { Connection } from "@/lib/db/schema";
@@ -66,7 +68,7 @@ const FORGOTTEN_CREDENTIALS: ConnectionFields = {
 };
 
 /** The row write that makes `result` true. */
-function writeFor(result: Transition, input: ApplyEventInput): ConnectionWrite {
+function writeFor(result: Transition, input: ApplyEventInput & { before: Connection["state"] | undefined }): ConnectionWrite {
   const { next } = result;
   const { now, actor } = input;
   const fields: ConnectionFields = {
@@ -83,7 +85,7 @@ function writeFor(result: Transition, input: ApplyEventInput): ConnectionWrite {
     fields.lastErrorDetail = result.lastError?.detail ? JSON.stringify(result.lastError.detail) : null;
     fields.lastErrorAt = result.lastError ? now : null;
   }
-  const write: ConnectionWrite = { fields };
+  const write: ConnectionWrite = { fields, alert: connectionAlertFor(input.before, next.state, now) };
   if (input.clientSecret !== undefined) write.secrets = { clientSecret: input.clientSecret };
   for (const effect of result.effects) {
     switch (effect.type) {
@@ -134,7 +136,9 @@ export async function applyConnectionEvent(input: ApplyEventInput): Promise<Appl
     const result = transition(snapshotOf(row), event, input.now);
     if (!result.changed) return null;
     decided = result;
-    return writeFor(result, input);
+    return writeFor(result, { ...input, before: row?.state });
   });
+  // The alert row is committed with the state change; the alert worker sends it at once instead of at its next poll.
+  if (written && connectionAlertFor(before?.state, (decided as Transition | null)?.next.state ?? "not_configured", input.now)) notifyAlertQueued();
   return { applied: written, transition: written ? decided : null, before };
 }

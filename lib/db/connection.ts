@@ -1,5 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
+import type { AlertEvent } from "@/lib/alerts/events";
+import { enqueueAlertEventTx } from "./alert-deliveries";
 import { affectedRows, firstRow, getDb, isPostgres } from "./client";
 import { CONNECTION_ID, insertEvent, type EventInput } from "./events";
 import type { Connection, NewConnection } from "./schema";
@@ -78,6 +80,8 @@ export interface ConnectionWrite {
   bumpGeneration?: boolean;
   /** Recorded in the same transaction. */
   event?: EventInput;
+  /** An alert about the state change, queued in the same transaction (lib/alerts/events.ts decides which). */
+  alert?: AlertEvent | null;
 }
 
 /**
@@ -112,6 +116,7 @@ export async function updateConnection(
       if (Object.keys(set).length > 0) await tx.update(connections).set(set).where(eq(connections.id, CONNECTION_ID));
     }
     if (write.event) await insertEvent(tx, write.event);
+    if (write.alert) await enqueueAlertEventTx(tx, write.alert);
     return { written: true, before };
   });
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, not, or, sql, type SQL } from "drizzle-orm";
+import type { AlertEvent } from "@/lib/alerts/events";
 import type { LeadInput } from "@/lib/leads/input";
 import type { LeadStatus, LeadTransition } from "@/lib/leads/delivery-outcome";
+import { enqueueAlertEventTx } from "./alert-deliveries";
 import { affectedRows, firstRow, getDb, getPostgresDb, isPostgres } from "./client";
 import type { Lead } from "./schema";
 import type * as postgresSchema from "./schema-postgres";
@@ -197,6 +199,7 @@ export async function applyTransitions({
   holdUntil,
   holdReason,
   now,
+  alert,
 }: {
   transitions: readonly LeadTransition[];
   /** Sent leads whose message is still to become a note. */
@@ -204,8 +207,11 @@ export async function applyTransitions({
   holdUntil: Date | null;
   holdReason: string | null;
   now: Date;
+  /** The alert these transitions raise (leads given up), queued in the same transaction. */
+  alert?: AlertEvent | null;
 }): Promise<void> {
   await writeTransaction(async (tx) => {
+    if (alert) await enqueueAlertEventTx(tx, alert);
     let delivered = false;
     for (const change of transitions) {
       const common = { status: change.status, claimedBy: null, claimedAt: null, updatedAt: now };
@@ -254,6 +260,16 @@ export async function holdQueuedLeads({ code, now }: { code: string; now: Date }
 /** The connection works again: held leads are due now, and the claim order (oldest first) delivers them in order. */
 export async function resumeHeldLeads({ now }: { now: Date }): Promise<number> {
   return affectedRows(await writeStatement((db) => db.update(leads).set({ status: "queued", nextAttemptAt: now, updatedAt: now }).where(eq(leads.status, "held"))));
+}
+
+/** Leads held since before `before`: how many, and since when the oldest waits (an alert names the hold by it). */
+export async function findLongHeldLeads({ before }: { before: Date }): Promise<{ count: number; since: Date | null }> {
+  // The oldest through the column's own mapping (a Date on both engines), not min(): SQLite would hand back its
+  // integer and PostgreSQL a string.
+  const where = and(eq(leads.status, "held"), lte(leads.lastErrorAt, before));
+  const counted = firstRow(await getDb().select({ count: count() }).from(leads).where(where));
+  const oldest = firstRow(await getDb().select({ since: leads.lastErrorAt }).from(leads).where(where).orderBy(asc(leads.lastErrorAt)).limit(1));
+  return { count: Number(counted?.count ?? 0), since: oldest?.since ?? null };
 }
 
 /** Whether a round has anything to do: a due lead, a held one, or a note still to send. Cheap: indexed probes. */

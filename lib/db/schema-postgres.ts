@@ -1,5 +1,5 @@
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp as pgTimestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { CONNECTION_STATES, LEAD_STATUSES, PLATFORMS } from "./schema";
+import { ALERT_CHANNELS, ALERT_DELIVERY_STATUSES, CONNECTION_STATES, LEAD_STATUSES, PLATFORMS } from "./schema";
 
 /**
  * The same tables as lib/db/schema.ts, for PostgreSQL: same table, column and index names, same nullability, keys
@@ -213,4 +213,63 @@ export const deliveryState = pgTable("delivery_state", {
   holdUntil: timestamp("hold_until"),
   holdReason: text("hold_reason"),
   lastDeliveredAt: timestamp("last_delivered_at"),
+});
+
+export const alertSettings = pgTable("alert_settings", {
+  id: integer("id").primaryKey(),
+  locale: text("locale").notNull().default("uz"),
+  webhookUrl: text("webhook_url"),
+  webhookSecretEnc: text("webhook_secret_enc"),
+  emailRecipients: text("email_recipients").notNull().default("[]"),
+  telegramCodeHash: text("telegram_code_hash"),
+  telegramCodeExpiresAt: timestamp("telegram_code_expires_at"),
+  /** Telegram update ids are not promised to stay under 2^31: bigint, read as a number (SQLite integers are 64-bit). */
+  telegramUpdateOffset: bigint("telegram_update_offset", { mode: "number" }).notNull().default(0),
+  updatedAt: timestamp("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+
+export const telegramChats = pgTable("telegram_chats", {
+  chatId: text("chat_id").primaryKey(),
+  label: text("label").notNull(),
+  boundAt: timestamp("bound_at").notNull(),
+  boundBy: text("bound_by"),
+});
+
+export const alertDeliveries = pgTable(
+  "alert_deliveries",
+  {
+    id: serialId(),
+    channel: text("channel", { enum: ALERT_CHANNELS }).notNull(),
+    target: text("target").notNull().default(""),
+    kind: text("kind").notNull(),
+    dedupeKey: text("dedupe_key"),
+    status: text("status", { enum: ALERT_DELIVERY_STATUSES }).notNull().default("queued"),
+    occurrences: integer("occurrences").notNull().default(1),
+    state: text("state"),
+    previousState: text("previous_state"),
+    detail: text("detail"),
+    firstAt: timestamp("first_at").notNull(),
+    lastAt: timestamp("last_at").notNull(),
+    nextAttemptAt: timestamp("next_attempt_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    claimedBy: text("claimed_by"),
+    lastErrorCode: text("last_error_code"),
+    lastErrorAt: timestamp("last_error_at"),
+    sentAt: timestamp("sent_at"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (table) => [
+    index("alert_deliveries_due_idx").on(table.status, table.nextAttemptAt),
+    index("alert_deliveries_kind_idx").on(table.channel, table.target, table.kind, table.createdAt),
+  ],
+);
+
+export const alertChannelHealth = pgTable("alert_channel_health", {
+  channel: text("channel", { enum: ALERT_CHANNELS }).primaryKey(),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  lastErrorCode: text("last_error_code"),
+  lastErrorDetail: text("last_error_detail"),
+  lastErrorAt: timestamp("last_error_at"),
+  lastSuccessAt: timestamp("last_success_at"),
 });

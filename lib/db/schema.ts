@@ -265,3 +265,83 @@ export const deliveryState = sqliteTable("delivery_state", {
   holdReason: text("hold_reason"),
   lastDeliveredAt: timestamp("last_delivered_at"),
 });
+
+/**
+ * Where alerts go (/settings/alerts); one row. The webhook's signing secret is sealed like every other secret; the
+ * language is the admin's when they last saved, so alerts read in it even though no request is there to ask.
+ */
+export const alertSettings = sqliteTable("alert_settings", {
+  id: integer("id").primaryKey(),
+  locale: text("locale").notNull().default("uz"),
+  webhookUrl: text("webhook_url"),
+  webhookSecretEnc: text("webhook_secret_enc"),
+  /** JSON array of email addresses. */
+  emailRecipients: text("email_recipients").notNull().default("[]"),
+  /** SHA-256 of the pending Telegram deep-link code, while one waits to be used. */
+  telegramCodeHash: text("telegram_code_hash"),
+  telegramCodeExpiresAt: timestamp("telegram_code_expires_at"),
+  /** getUpdates' offset: the next update id to ask for. */
+  telegramUpdateOffset: integer("telegram_update_offset").notNull().default(0),
+  updatedAt: timestamp("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+
+/** Telegram chats bound through the deep link; each gets every alert. */
+export const telegramChats = sqliteTable("telegram_chats", {
+  chatId: text("chat_id").primaryKey(),
+  /** The chat's name as Telegram gave it, shown so an admin can tell chats apart. */
+  label: text("label").notNull(),
+  boundAt: timestamp("bound_at").notNull(),
+  boundBy: text("bound_by"),
+});
+
+export const ALERT_CHANNELS = ["webhook", "telegram", "email"] as const;
+export const ALERT_DELIVERY_STATUSES = ["queued", "sending", "sent", "dead", "cancelled"] as const;
+
+/**
+ * Alert deliveries: the durable alert queue, one row per event kind, channel and target (a Telegram chat; "" for the
+ * webhook and email). Events of a kind that arrive while its row still waits are folded into it (`occurrences`), so
+ * a flapping connection becomes one summary instead of a message per flap.
+ */
+export const alertDeliveries = sqliteTable(
+  "alert_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel", { enum: ALERT_CHANNELS }).notNull(),
+    target: text("target").notNull().default(""),
+    kind: text("kind").notNull(),
+    /** Events with the same key are one episode (a refresh-token expiry, a hold): told once. */
+    dedupeKey: text("dedupe_key"),
+    status: text("status", { enum: ALERT_DELIVERY_STATUSES }).notNull().default("queued"),
+    occurrences: integer("occurrences").notNull().default(1),
+    state: text("state"),
+    previousState: text("previous_state"),
+    /** JSON of safe facts for the message (counts, dates); never a secret, never personal data. */
+    detail: text("detail"),
+    firstAt: timestamp("first_at").notNull(),
+    lastAt: timestamp("last_at").notNull(),
+    nextAttemptAt: timestamp("next_attempt_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    claimedBy: text("claimed_by"),
+    lastErrorCode: text("last_error_code"),
+    lastErrorAt: timestamp("last_error_at"),
+    sentAt: timestamp("sent_at"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (table) => [
+    index("alert_deliveries_due_idx").on(table.status, table.nextAttemptAt),
+    index("alert_deliveries_kind_idx").on(table.channel, table.target, table.kind, table.createdAt),
+  ],
+);
+export type AlertDelivery = typeof alertDeliveries.$inferSelect;
+
+/** Each channel's health: failures in a row (shown on /status when they repeat) and the last success. */
+export const alertChannelHealth = sqliteTable("alert_channel_health", {
+  channel: text("channel", { enum: ALERT_CHANNELS }).primaryKey(),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  lastErrorCode: text("last_error_code"),
+  /** JSON of the failure's safe facts (HTTP status, host), so /status can say exactly why. */
+  lastErrorDetail: text("last_error_detail"),
+  lastErrorAt: timestamp("last_error_at"),
+  lastSuccessAt: timestamp("last_success_at"),
+});

@@ -4,7 +4,7 @@ import { decryptSecret, DecryptionError, encryptSecret, keyIdOf } from "@/lib/cr
 import { getEnv } from "@/lib/env";
 import { getDb, type Db, type Tx } from "./client";
 import { listLiveLeases } from "./lease";
-import { connections, leads } from "./tables";
+import { alertSettings, connections, leads } from "./tables";
 import { writeTransaction } from "./transaction";
 
 /**
@@ -23,6 +23,10 @@ export const SECRET_COLUMNS = {
   /** A website lead's personal data (name, phone, email, message, page, UTM) as one JSON value. */
   leads: {
     dataEnc: "data_enc",
+  },
+  /** The alert webhook's signing secret. */
+  alert_settings: {
+    webhookSecretEnc: "webhook_secret_enc",
   },
 } as const;
 
@@ -108,6 +112,9 @@ async function storedValues(tx: Tx | Db): Promise<string[]> {
   for (const row of await tx.select({ dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc))) {
     if (row.dataEnc) values.push(row.dataEnc);
   }
+  for (const row of await tx.select({ secret: alertSettings.webhookSecretEnc }).from(alertSettings).where(isNotNull(alertSettings.webhookSecretEnc))) {
+    if (row.secret) values.push(row.secret);
+  }
   return values;
 }
 
@@ -162,6 +169,10 @@ export async function rotateEncryptionKeys(): Promise<RotationReport> {
     for (const row of await tx.select({ id: leads.id, dataEnc: leads.dataEnc }).from(leads).where(isNotNull(leads.dataEnc))) {
       const resealed = row.dataEnc ? reseal({ table: "leads", column: SECRET_COLUMNS.leads.dataEnc, rowId: row.id }, row.dataEnc) : null;
       if (resealed) await tx.update(leads).set({ dataEnc: resealed }).where(eq(leads.id, row.id));
+    }
+    for (const row of await tx.select({ id: alertSettings.id, secret: alertSettings.webhookSecretEnc }).from(alertSettings).where(isNotNull(alertSettings.webhookSecretEnc))) {
+      const resealed = row.secret ? reseal({ table: "alert_settings", column: SECRET_COLUMNS.alert_settings.webhookSecretEnc, rowId: row.id }, row.secret) : null;
+      if (resealed) await tx.update(alertSettings).set({ webhookSecretEnc: resealed }).where(eq(alertSettings.id, row.id));
     }
     return report;
   });

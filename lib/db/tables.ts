@@ -24,4 +24,8 @@ export const {
   idempotencyKeys,
   leadSettings,
   deliveryState,
+  alertSettings,
+  telegramChats,
+  alertDeliveries,
+  alertChannelHealth,
 } = active;

@@ -1,3 +1,4 @@
+import enAlerts from "@/messages/en/alerts.json";
 import enApiKeys from "@/messages/en/apiKeys.json";
 import enAuth from "@/messages/en/auth.json";
 import enCommon from "@/messages/en/common.json";
@@ -9,6 +10,7 @@ import enLeadsPage from "@/messages/en/leadsPage.json";
 import enLeadSettings from "@/messages/en/leadSettings.json";
 import enStatus from "@/messages/en/status.json";
 import enTroubleshooting from "@/messages/en/troubleshooting.json";
+import ruAlerts from "@/messages/ru/alerts.json";
 import ruApiKeys from "@/messages/ru/apiKeys.json";
 import ruAuth from "@/messages/ru/auth.json";
 import ruCommon from "@/messages/ru/common.json";
@@ -20,6 +22,7 @@ import ruLeadsPage from "@/messages/ru/leadsPage.json";
 import ruLeadSettings from "@/messages/ru/leadSettings.json";
 import ruStatus from "@/messages/ru/status.json";
 import ruTroubleshooting from "@/messages/ru/troubleshooting.json";
+import uzAlerts from "@/messages/uz/alerts.json";
 import uzApiKeys from "@/messages/uz/apiKeys.json";
 import uzAuth from "@/messages/uz/auth.json";
 import uzCommon from "@/messages/uz/common.json";
@@ -35,6 +38,7 @@ import type { Locale } from "./locales";
 
 const en = {
   common: enCommon,
+  alerts: enAlerts,
   apiKeys: enApiKeys,
   auth: enAuth,
   connect: enConnect,
@@ -55,6 +59,7 @@ const MESSAGES: Record<Locale, Messages> = {
   en,
   ru: {
     common: ruCommon,
+    alerts: ruAlerts,
     apiKeys: ruApiKeys,
     auth: ruAuth,
     connect: ruConnect,
@@ -68,6 +73,7 @@ const MESSAGES: Record<Locale, Messages> = {
   },
   uz: {
     common: uzCommon,
+    alerts: uzAlerts,
     apiKeys: uzApiKeys,
     auth: uzAuth,
     connect: uzConnect,

@@ -1,6 +1,7 @@
 import "server-only";
 import { classifyRefreshFailure, isForbidden } from "@/lib/amocrm/connection-state";
 import { getAccessToken } from "@/lib/amocrm/tokens";
+import { notifyAlertQueued } from "@/lib/alerts/wake";
 import { addLeadNotes, COMPLEX_BATCH_LIMIT, createComplexLeads, findLeadByReference, listTrackingFieldCodes } from "@/lib/amocrm/leads-api";
 import {
   applyTransitions,
@@ -158,7 +159,10 @@ export async function runDeliveryRound({ owner, signal, now = () => new Date() }
       }
     }
   }
-  await applyTransitions({ transitions, notePending, holdUntil, holdReason, now: now() });
+  const dead = transitions.filter((change) => change.status === "dead").length;
+  const alert = dead > 0 ? { kind: "lead_dead" as const, at: now(), count: dead, detail: { count: dead } } : null;
+  await applyTransitions({ transitions, notePending, holdUntil, holdReason, now: now(), alert });
+  if (alert) notifyAlertQueued();
   const sent = transitions.filter((change) => change.status === "sent").length;
   return { claimed: claimed.length, sent, busy: claimed.length === COMPLEX_BATCH_LIMIT };
 }

@@ -27,6 +27,8 @@ test.beforeAll(() => {
 
 for (const locale of LOCALES) {
   test(`every guide step renders in ${locale}, with its illustration, at 390 and 1280 px`, async ({ page }) => {
+    // Fourteen page loads with full-page screenshots: room for a loaded machine.
+    test.slow();
     await useLocale(page, locale);
     await new LoginPage(page, locale).signIn();
     const guide = new GuidePage(page, locale);
@@ -104,6 +106,8 @@ test("the credentials form can be completed with the keyboard alone", async ({ p
 
 for (const locale of LOCALES) {
   test(`no serious accessibility violations in ${locale}`, async ({ page, browser }) => {
+    // Fourteen pages, each scanned by axe: room for a loaded machine.
+    test.slow();
     const anonymous = await browser.newContext();
     const anonymousPage = await anonymous.newPage();
     await useLocale(anonymousPage, locale);

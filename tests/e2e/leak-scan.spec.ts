@@ -1,6 +1,9 @@
+import { createHmac } from "node:crypto";
 import fs from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ALL_ERROR_CODES } from "../../lib/error-codes";
-import { e2e, expect, fake, responsesCapturePath, test, useEnglish } from "../fixtures";
+import { AlertsPage, e2e, expect, fake, LoginPage, responsesCapturePath, test, useEnglish } from "../fixtures";
 
 /**
  * Runs last, as the `leak-scan` project that depends on the main one (playwright.config.ts): exercises every page
@@ -9,7 +12,10 @@ import { e2e, expect, fake, responsesCapturePath, test, useEnglish } from "../fi
  */
 test.describe.configure({ mode: "serial" });
 
-const PAGES = ["/login", "/setup?token=nope", "/guide", "/guide/troubleshooting", "/connect", "/status", "/status?connected=1", "/settings/api-keys"];
+const PAGES = ["/login", "/setup?token=nope", "/guide", "/guide/troubleshooting", "/connect", "/status", "/status?connected=1", "/settings/api-keys", "/settings/alerts"];
+
+/** The alert webhook's signing secret of this run, and the requests signed with it (the positive control). */
+const alerts = { webhookSecret: "", signedRequests: 0 };
 
 /** A request's answer, appended to the same capture the browser pages go to. */
 async function capture(response: { status(): number; url(): string; headers(): Record<string, string>; text(): Promise<string> }) {
@@ -53,6 +59,53 @@ test("exercise every page and API, anonymous and as admin, including error paths
   await statusPage.goto();
 });
 
+test("exercise the alert channels: webhook, Telegram and email, test alerts included", async ({ browser, page, loginPage }) => {
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const timestamp = String(request.headers["x-amocrm-connect-timestamp"]);
+      const expected = `sha256=${createHmac("sha256", alerts.webhookSecret).update(`${timestamp}.${Buffer.concat(chunks).toString("utf8")}`).digest("hex")}`;
+      if (request.headers["x-amocrm-connect-signature"] === expected) alerts.signedRequests += 1;
+      response.writeHead(204);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  try {
+    // The one answer that shows the secret is its reason to exist: it goes to a browser whose responses are not
+    // captured. Everything after it is captured and must not contain the secret.
+    const quietContext = await browser.newContext();
+    const quiet = await quietContext.newPage();
+    await useEnglish(quiet);
+    await new LoginPage(quiet).signIn();
+    const quietAlerts = new AlertsPage(quiet);
+    await quietAlerts.goto();
+    alerts.webhookSecret = await quietAlerts.saveWebhook(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
+    await quietContext.close();
+
+    await useEnglish(page);
+    await loginPage.signIn();
+    const alertsPage = new AlertsPage(page);
+    await alertsPage.goto();
+    await alertsPage.testButton("webhook").click();
+    await expect(alertsPage.testResult("webhook")).toHaveText("Test alert sent.");
+    await alertsPage.telegramLinkButton.click();
+    await expect(alertsPage.telegramLink).toBeVisible();
+    await alertsPage.saveRecipients("ops@example.uz");
+    await expect(page.getByText("Recipients saved.", { exact: true })).toBeVisible();
+    await page.reload();
+    await alertsPage.testButton("email").click();
+    await expect(alertsPage.testResult("email")).toHaveText("Test alert sent.");
+    await alertsPage.webhookUrl.fill("ftp://example.com/");
+    await alertsPage.saveWebhookButton.click();
+    await expect(alertsPage.webhookForm.getByText("http or https", { exact: false })).toBeVisible();
+    await page.goto("/status");
+  } finally {
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+});
+
 test("no planted secret appears in any response, header, log line or database byte", async ({ request }) => {
   const state = await fake.state(request);
   const planted: Record<string, string[]> = {
@@ -63,7 +116,13 @@ test("no planted secret appears in any response, header, log line or database by
     AUTH_SECRET: [e2e.authSecret],
     ENCRYPTION_KEY: [e2e.encryptionKey],
     "admin password": [e2e.adminPassword],
+    "Telegram bot token": [e2e.telegramBotToken],
+    "SMTP password": [e2e.smtpPassword],
+    "alert webhook signing secret": [alerts.webhookSecret],
   };
+  // The secret was made and used: a request signed with it reached the receiver.
+  expect(alerts.webhookSecret).toMatch(/^whsec_/);
+  expect(alerts.signedRequests).toBeGreaterThanOrEqual(1);
   expect(state.issued.codes.length).toBeGreaterThanOrEqual(2);
   expect(state.issued.refreshTokens.length).toBeGreaterThanOrEqual(3);
 

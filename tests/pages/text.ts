@@ -1,4 +1,5 @@
 import type { Locale } from "../../lib/i18n/locales";
+import enAlerts from "../../messages/en/alerts.json";
 import enApiKeys from "../../messages/en/apiKeys.json";
 import enAuth from "../../messages/en/auth.json";
 import enCommon from "../../messages/en/common.json";
@@ -8,6 +9,7 @@ import enLeadsPage from "../../messages/en/leadsPage.json";
 import enLeadSettings from "../../messages/en/leadSettings.json";
 import enStatus from "../../messages/en/status.json";
 import enTroubleshooting from "../../messages/en/troubleshooting.json";
+import ruAlerts from "../../messages/ru/alerts.json";
 import ruApiKeys from "../../messages/ru/apiKeys.json";
 import ruAuth from "../../messages/ru/auth.json";
 import ruCommon from "../../messages/ru/common.json";
@@ -17,6 +19,7 @@ import ruLeadsPage from "../../messages/ru/leadsPage.json";
 import ruLeadSettings from "../../messages/ru/leadSettings.json";
 import ruStatus from "../../messages/ru/status.json";
 import ruTroubleshooting from "../../messages/ru/troubleshooting.json";
+import uzAlerts from "../../messages/uz/alerts.json";
 import uzApiKeys from "../../messages/uz/apiKeys.json";
 import uzAuth from "../../messages/uz/auth.json";
 import uzCommon from "../../messages/uz/common.json";
@@ -33,6 +36,7 @@ import uzTroubleshooting from "../../messages/uz/troubleshooting.json";
  * Typing every language as the English shape makes a key missing in ru or uz a type error here.
  */
 export interface UiText {
+  alerts: typeof enAlerts;
   apiKeys: typeof enApiKeys;
   auth: typeof enAuth;
   common: typeof enCommon;
@@ -45,9 +49,9 @@ export interface UiText {
 }
 
 const TEXT: Record<Locale, UiText> = {
-  en: { apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, leadSettings: enLeadSettings, leadsPage: enLeadsPage, status: enStatus, troubleshooting: enTroubleshooting },
-  ru: { apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, leadSettings: ruLeadSettings, leadsPage: ruLeadsPage, status: ruStatus, troubleshooting: ruTroubleshooting },
-  uz: { apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, leadSettings: uzLeadSettings, leadsPage: uzLeadsPage, status: uzStatus, troubleshooting: uzTroubleshooting },
+  en: { alerts: enAlerts, apiKeys: enApiKeys, auth: enAuth, common: enCommon, connect: enConnect, guide: enGuide, leadSettings: enLeadSettings, leadsPage: enLeadsPage, status: enStatus, troubleshooting: enTroubleshooting },
+  ru: { alerts: ruAlerts, apiKeys: ruApiKeys, auth: ruAuth, common: ruCommon, connect: ruConnect, guide: ruGuide, leadSettings: ruLeadSettings, leadsPage: ruLeadsPage, status: ruStatus, troubleshooting: ruTroubleshooting },
+  uz: { alerts: uzAlerts, apiKeys: uzApiKeys, auth: uzAuth, common: uzCommon, connect: uzConnect, guide: uzGuide, leadSettings: uzLeadSettings, leadsPage: uzLeadsPage, status: uzStatus, troubleshooting: uzTroubleshooting },
 };
 
 export function uiText(locale: Locale): UiText {

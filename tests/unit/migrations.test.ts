@@ -13,6 +13,7 @@ const RECORDED_BEFORE_THE_MOVE = [
   { created_at: 1796210879747, hash: "ec54e1e7ba42aca3ab5c00b114abbf3d75e35f565bfc3c354884fc73a87aa50b" },
   { created_at: 1796211821182, hash: "1f04ff899c74846bbd4d87c34fc37dd67838c785dde465ce98b7c4e3d99a1be6" },
   { created_at: 1796213248347, hash: "a54042abe9d50d6acc2426694a58647aeae9d4093a601cdc32fccef0670e792a" },
+  { created_at: 1796224982781, hash: "1f0bb3cf92f79226b7d7e1ded07152ff86f99721a4c379b5e3b4045d316a0afe" },
 ];
 
 describe("SQLite migrations", () => {

@@ -12,6 +12,13 @@ const GATE = "lib/amocrm/http.ts";
 const TEXT_ONLY = ["lib/leads/developer-examples.ts"];
 /** Modules that use node:http only on the receiving side (stamping incoming requests); they must make no request. */
 const INBOUND_ONLY = ["lib/http/client-address.ts"];
+/**
+ * The alert channels reach the admin's own webhook and the Telegram Bot API, never amoCRM: the second gate, with its
+ * own rules (no redirect followed; a webhook's every address checked against private ranges at send time).
+ */
+const ALERT_GATES = ["lib/alerts/channels/webhook.ts", "lib/alerts/channels/telegram.ts"];
+/** Parses addresses with node:net's isIP only; opens nothing. */
+const ADDRESS_ONLY = ["lib/alerts/channels/address-policy.ts"];
 
 function serverSources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -25,10 +32,11 @@ describe("one outbound gate", () => {
   it("no server module but the gate opens a network connection", () => {
     const files = [...serverSources("lib"), ...serverSources("app"), ...serverSources("components"), "auth.ts", "proxy.ts", "instrumentation.ts"];
     const offenders = files.filter((file) => {
-      if (file === GATE) return false;
+      if (file === GATE || ALERT_GATES.includes(file)) return false;
       const source = fs.readFileSync(path.join(ROOT, file), "utf8");
       // Its imports would come before its first export; there must be none (the examples' own imports are text).
       if (TEXT_ONLY.includes(file)) return /^\s*import\s|\brequire\(/m.test(source.slice(0, source.indexOf("\nexport ")));
+      if (ADDRESS_ONLY.includes(file)) return /\bfetch\s*\(|\b(createConnection|connect|request)\s*\(|from\s+["'](node:)?(http|https|tls|undici)["']/.test(source);
       if (INBOUND_ONLY.includes(file)) return /\bhttps?\.(request|get)\s*\(|\b(createConnection|connect)\s*\(|\bfetch\s*\(/.test(source);
       // Browser components call the dashboard's own API with fetch; they run in the admin's browser, not here.
       if (/^\s*["']use client["']/.test(source)) return false;
@@ -37,6 +45,8 @@ describe("one outbound gate", () => {
     expect(files.length).toBeGreaterThan(40);
     expect(offenders).toEqual([]);
     expect(fs.readFileSync(path.join(ROOT, GATE), "utf8")).toMatch(/redirect: "manual"/);
+    // Neither alert gate knows amoCRM's tokens: they import nothing from lib/amocrm.
+    for (const gate of ALERT_GATES) expect(fs.readFileSync(path.join(ROOT, gate), "utf8")).not.toMatch(/from\s+["']@\/lib\/amocrm/);
   });
 
   it("allows only one label under amoCRM's and Kommo's domains, over https", () => {

@@ -14,6 +14,7 @@ import { listEvents } from "@/lib/db/events";
 import type { ConnectionState } from "@/lib/db/schema";
 import { isErrorCode } from "@/lib/error-codes";
 import { longLivedExpiryWarning } from "@/lib/amocrm/long-lived";
+import { AlertsCard } from "./alerts-card";
 import { DeliveryCard } from "./delivery-card";
 import { StatusActions } from "./status-actions";
 
@@ -176,6 +177,8 @@ export default async function StatusPage({ searchParams }: { searchParams: Promi
       </Card>
 
       <DeliveryCard now={now} />
+
+      <AlertsCard />
 
       <Card title={t("events.title")}>
         {events.length === 0 ? (
