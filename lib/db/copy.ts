@@ -35,7 +35,7 @@ export interface TableCount {
 const CHUNK = 500;
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 
-/** The tables in an order that inserts parents (admins) before the rows referring to them. */
+/** The tables in an order that inserts parents (admins) before the rows referring to them; every table of schema.ts, the alert tables included. */
 function tablePairs(): Array<{ name: string; from: SQLiteTable; to: PgTable }> {
   const pairs: Array<{ name: string; from: SQLiteTable; to: PgTable }> = [];
   for (const [exportName, value] of Object.entries(sqliteSchema)) {
@@ -44,8 +44,21 @@ function tablePairs(): Array<{ name: string; from: SQLiteTable; to: PgTable }> {
     if (!is(target, Table)) throw new CopyError(`table ${getTableName(value)} has no PostgreSQL twin in lib/db/schema-postgres.ts`);
     pairs.push({ name: getTableName(value), from: value as SQLiteTable, to: target as PgTable });
   }
-  const referenced = (pair: (typeof pairs)[number]) => postgresTableConfig(pair.to).foreignKeys.length;
-  return pairs.sort((a, b) => referenced(a) - referenced(b));
+  // Parents first by the foreign keys themselves (not by how many a table has): a table goes once every table it
+  // refers to is placed. Tables without keys (the alert tables, leases, settings) keep their schema order.
+  const parentsOf = (pair: (typeof pairs)[number]) =>
+    postgresTableConfig(pair.to)
+      .foreignKeys.map((key) => getTableName(key.reference().foreignTable))
+      .filter((parent) => parent !== pair.name);
+  const ordered: typeof pairs = [];
+  const placed = new Set<string>();
+  while (ordered.length < pairs.length) {
+    const next = pairs.find((pair) => !placed.has(pair.name) && parentsOf(pair).every((parent) => placed.has(parent)));
+    if (!next) throw new CopyError("the tables' foreign keys form a cycle; lib/db/copy.ts cannot order them");
+    ordered.push(next);
+    placed.add(next.name);
+  }
+  return ordered;
 }
 
 export async function copySqliteToPostgres({ from, to }: { from: string; to: string }): Promise<TableCount[]> {

@@ -46,6 +46,15 @@ beforeAll(async () => {
       now: new Date(Date.UTC(2026, 11, 1) + index),
     });
   }
+  // Alerts: a webhook with its sealed secret, a bound Telegram chat, a queued delivery and a channel's health.
+  const { saveWebhook } = await import("@/lib/db/alert-settings");
+  const { bindTelegramChat } = await import("@/lib/db/telegram-chats");
+  const { enqueueAlertEvent } = await import("@/lib/db/alert-deliveries");
+  const { recordChannelFailure } = await import("@/lib/db/alert-channel-health");
+  await saveWebhook({ url: "https://hooks.example.com/alerts", secret: "the-webhook-secret", locale: "en", updatedBy: "a@example.com" });
+  await bindTelegramChat({ chatId: "-100200", label: "Ops" });
+  expect(await enqueueAlertEvent({ kind: "lead_dead", at: new Date("2026-12-01T11:00:00.000Z"), count: 1, detail: { count: 1 } })).toBe(1);
+  await recordChannelFailure({ channel: "email", code: "smtp_refused", now: new Date("2026-12-01T11:00:00.000Z") });
   const { closeDb } = await import("@/lib/db/client");
   await closeDb();
 }, 120_000);
@@ -66,6 +75,11 @@ describe("db:copy", () => {
     expect(stdout).toMatch(/^leads\s+600$/m);
     expect(stdout).toMatch(/^idempotency_keys\s+300$/m);
     expect(stdout).toMatch(/^admins\s+1$/m);
+    expect(stdout).toMatch(/^alert_settings\s+1$/m);
+    expect(stdout).toMatch(/^telegram_chats\s+1$/m);
+    expect(stdout).toMatch(/^alert_deliveries\s+1$/m);
+    expect(stdout).toMatch(/^alert_channel_health\s+1$/m);
+    expect(stdout).not.toContain("the-webhook-secret");
     expect(stdout).toMatch(/every count matches the source/);
     expect(stdout).not.toContain("test-only-password");
 
@@ -85,6 +99,22 @@ describe("db:copy", () => {
     expect((await countLeadsByStatus()).queued).toBe(600);
     // Generated ids continue after the copied ones.
     expect((await createAdmin({ email: "b@example.com", passwordHash: "h" })).id).toBe(2);
+    // The alerts came along: the webhook secret opens with the same key, and a new delivery gets the next id.
+    const { getWebhookTarget } = await import("@/lib/db/alert-settings");
+    const { listTelegramChats } = await import("@/lib/db/telegram-chats");
+    const { listAlertDeliveries } = await import("@/lib/db/alert-deliveries");
+    const { listChannelHealth } = await import("@/lib/db/alert-channel-health");
+    expect(await getWebhookTarget()).toEqual({ url: "https://hooks.example.com/alerts", secret: "the-webhook-secret" });
+    expect((await listTelegramChats()).map((chat) => chat.chatId)).toEqual(["-100200"]);
+    expect(await listChannelHealth()).toMatchObject([{ channel: "email", consecutiveFailures: 1, lastErrorCode: "smtp_refused" }]);
+    const { writeTransaction } = await import("@/lib/db/transaction");
+    const { alertDeliveries } = await import("@/lib/db/tables");
+    const at = new Date("2026-12-01T12:00:00.000Z");
+    await writeTransaction((tx) => tx.insert(alertDeliveries).values({ channel: "webhook", kind: "lead_dead", firstAt: at, lastAt: at, nextAttemptAt: at, createdAt: at }));
+    expect((await listAlertDeliveries()).map((row) => [row.id, row.kind, row.detail])).toEqual([
+      [2, "lead_dead", {}],
+      [1, "lead_dead", { count: 1 }],
+    ]);
   }, 120_000);
 
   it("refuses a target that already holds data, and says which table", async () => {

@@ -347,4 +347,81 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     expect(names).not.toContain("inside");
     expect(names.length).toBe(before + 1);
   });
+
+  it("queues an alert delivery with the event, claims each due one once across claimers, and marks it sent or failed", async () => {
+    const { saveWebhook, getWebhookTarget } = await import("@/lib/db/alert-settings");
+    const alerts = await import("@/lib/db/alert-deliveries");
+    const health = await import("@/lib/db/alert-channel-health");
+    const at = new Date("2026-12-02T10:00:00.000Z");
+    // No channel configured: nothing to queue.
+    expect(await alerts.enqueueAlertEvent({ kind: "lead_dead", at, count: 1, detail: { count: 1 } })).toBe(0);
+    await saveWebhook({ url: "https://hooks.example.com/a", secret: "engine-webhook-secret", locale: "ru", updatedBy: "a@example.com" });
+    expect(await getWebhookTarget()).toEqual({ url: "https://hooks.example.com/a", secret: "engine-webhook-secret" });
+    expect(await alerts.enqueueAlertEvent({ kind: "lead_dead", at, count: 1, detail: { count: 1 } })).toBe(1);
+    // The same kind while its delivery still waits folds into it.
+    expect(await alerts.enqueueAlertEvent({ kind: "lead_dead", at: new Date(at.getTime() + 1000), count: 2, detail: { count: 2 } })).toBe(1);
+    const [queued] = await alerts.listAlertDeliveries();
+    expect(queued).toMatchObject({ channel: "webhook", target: "", kind: "lead_dead", status: "queued", occurrences: 3, detail: { count: 3 } });
+    expect(await alerts.nextAlertDueAt()).toEqual(queued!.nextAttemptAt);
+
+    // Four claims at once take the one due delivery exactly once.
+    const due = queued!.nextAttemptAt;
+    const batches = await Promise.all(Array.from({ length: 4 }, (_, n) => alerts.claimDueAlerts({ owner: `alert-w${n}`, limit: 5, now: due })));
+    const claimed = batches.flat();
+    expect(claimed.map((row) => row.id)).toEqual([queued!.id]);
+    expect(claimed[0]).toMatchObject({ status: "sending", attempts: 1, detail: { count: 3 } });
+    expect(await alerts.claimDueAlerts({ owner: "late", limit: 5, now: due })).toEqual([]);
+
+    await alerts.markAlertFailed({ id: queued!.id, code: "http_status", retryAt: new Date(due.getTime() + 60_000), now: due });
+    expect(await alerts.claimDueAlerts({ owner: "early", limit: 5, now: due })).toEqual([]);
+    const [retried] = await alerts.claimDueAlerts({ owner: "again", limit: 5, now: new Date(due.getTime() + 60_000) });
+    expect(retried).toMatchObject({ id: queued!.id, attempts: 2, claimedBy: "again" });
+    expect(await alerts.requeueStrandedAlerts({ now: due })).toBe(1);
+    const [third] = await alerts.claimDueAlerts({ owner: "third", limit: 5, now: due });
+    await alerts.markAlertSent({ id: third!.id, now: due });
+    expect((await alerts.listAlertDeliveries())[0]).toMatchObject({ status: "sent", sentAt: due, claimedBy: null, lastErrorCode: null, attempts: 3 });
+    expect(await alerts.nextAlertDueAt()).toBeNull();
+
+    expect(await health.recordChannelFailure({ channel: "webhook", code: "http_status", detail: { status: 500 }, now: due })).toBe(1);
+    expect(await health.recordChannelFailure({ channel: "webhook", code: "http_status", now: due })).toBe(2);
+    await health.recordChannelSuccess({ channel: "webhook", now: due });
+    expect(await health.listChannelHealth()).toMatchObject([{ channel: "webhook", consecutiveFailures: 0, lastSuccessAt: due, lastErrorCode: "http_status" }]);
+    await saveWebhook({ url: null, secret: null, locale: "ru", updatedBy: "a@example.com" });
+    expect(await getWebhookTarget()).toBeNull();
+  });
+
+  it("binds a Telegram chat with its one-time code used up, and unbinding drops the chat's waiting alerts", async () => {
+    const settings = await import("@/lib/db/alert-settings");
+    const chats = await import("@/lib/db/telegram-chats");
+    const { listAlertDeliveries } = await import("@/lib/db/alert-deliveries");
+    const { writeTransaction } = await import("@/lib/db/transaction");
+    const { alertDeliveries } = await import("@/lib/db/tables");
+    const now = new Date("2026-12-02T11:00:00.000Z");
+    await settings.saveTelegramCode({ codeHash: "code-hash", expiresAt: new Date(now.getTime() + 600_000), locale: "uz", updatedBy: "a@example.com", now });
+    expect(await settings.getPendingTelegramCodeHash(now)).toBe("code-hash");
+    await chats.bindTelegramChat({ chatId: "-1001", label: "Ops", now });
+    expect(await settings.getPendingTelegramCodeHash(now)).toBeNull();
+    await chats.bindTelegramChat({ chatId: "-1001", label: "Ops renamed", now: new Date(now.getTime() + 1) });
+    expect(await chats.listTelegramChats()).toEqual([{ chatId: "-1001", label: "Ops renamed", boundAt: new Date(now.getTime() + 1) }]);
+    // Telegram update ids beyond 32 bits stay exact.
+    await settings.saveTelegramUpdateOffset({ offset: 2 ** 33 + 7 });
+    expect((await settings.getAlertSettings(now)).telegramUpdateOffset).toBe(2 ** 33 + 7);
+
+    await writeTransaction((tx) => tx.insert(alertDeliveries).values({ channel: "telegram", target: "-1001", kind: "connection_lost", firstAt: now, lastAt: now, nextAttemptAt: now, createdAt: now }));
+    expect(await chats.unbindTelegramChat({ chatId: "-1001" })).toBe(true);
+    expect(await chats.unbindTelegramChat({ chatId: "-1001" })).toBe(false);
+    expect(await chats.listTelegramChats()).toEqual([]);
+    expect((await listAlertDeliveries()).find((row) => row.target === "-1001")).toMatchObject({ status: "cancelled" });
+  });
+
+  it("finds leads held past the alert's wait, with the oldest hold as a date", async () => {
+    const leads = await import("@/lib/db/leads");
+    const heldAt = new Date("2026-12-02T12:00:00.000Z");
+    await accept(new Date("2026-12-02T11:59:00.000Z"));
+    const held = await leads.holdQueuedLeads({ code: "amocrm_unavailable", now: heldAt });
+    expect(held).toBeGreaterThan(0);
+    expect(await leads.findLongHeldLeads({ before: new Date(heldAt.getTime() - 1) })).toEqual({ count: 0, since: null });
+    expect(await leads.findLongHeldLeads({ before: heldAt })).toEqual({ count: held, since: heldAt });
+    await leads.resumeHeldLeads({ now: heldAt });
+  });
 });
