@@ -9,6 +9,7 @@ import { deleteAdminSessions } from "@/lib/db/admin-sessions";
 import { createAdmin, deleteAdmin, findAdminByEmail, updateAdminPassword } from "@/lib/db/admins";
 import { createApiKey, API_KEY_NAME_MAX } from "@/lib/db/api-keys";
 import { deleteEmailFailures } from "@/lib/db/login-failures";
+import { closeDatabase } from "@/lib/db/migrate";
 
 const USAGE = [
   "Usage: npm run admin -- add <email>",
@@ -98,4 +99,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => fail(`admin: ${error instanceof Error ? error.message : String(error)}`));
+// Closed at the end, as db-migrate.ts does: PostgreSQL's pool would otherwise keep the process alive until its idle
+// connections time out.
+main()
+  .then(() => closeDatabase())
+  .catch((error: unknown) => fail(`admin: ${error instanceof Error ? error.message : String(error)}`));

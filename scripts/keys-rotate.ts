@@ -4,6 +4,7 @@
 // old key only when it reports nothing left under an older key. A server still running with the old key would keep
 // sealing new tokens under it, which dropping that key would strand, so the rotation refuses while one runs.
 // `--check` changes nothing (it may run beside the server) and exits 1 while any secret is under an older key.
+import { closeDatabase } from "@/lib/db/migrate";
 import { DecryptionError, inspectEncryptionKeys, rotateEncryptionKeys, ServerRunningError } from "@/lib/db/secret-columns";
 
 async function check(): Promise<void> {
@@ -36,7 +37,11 @@ if (args.some((arg) => arg !== "--check")) {
   process.exit(2);
 }
 
-(args.includes("--check") ? check() : rotate()).catch((error: unknown) => {
+// Closed at the end, as db-migrate.ts does: PostgreSQL's pool would otherwise keep the process alive until its idle
+// connections time out.
+(args.includes("--check") ? check() : rotate())
+  .then(() => closeDatabase())
+  .catch((error: unknown) => {
   if (error instanceof ServerRunningError) {
     console.error(`A server is running on this database (${error.leaseNames.join(", ")}): nothing was changed. Stop every server first, rotate, then start them with the new key.`);
     process.exit(1);
