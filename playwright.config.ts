@@ -18,10 +18,11 @@ const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 const APP_PORT = 3101 + PORT_OFFSET;
 const SETUP_APP_PORT = 3102 + PORT_OFFSET;
 const FAKE_PORT = 4110 + PORT_OFFSET;
-// Far from the ports above, so no other checkout's offset lands on them.
-const FAKE_TELEGRAM_PORT = 4610 + PORT_OFFSET;
-const SMTP_SINK_PORT = 4710 + PORT_OFFSET;
-const SMTP_SINK_CONTROL_PORT = 4810 + PORT_OFFSET;
+// A thousand apart, so no offset a checkout uses (0, 100, 120, ...) moves one onto another's: at 100 apart, the fake
+// Telegram at offset 100 took the SMTP sink's port of offset 0.
+const FAKE_TELEGRAM_PORT = 5610 + PORT_OFFSET;
+const SMTP_SINK_PORT = 6610 + PORT_OFFSET;
+const SMTP_SINK_CONTROL_PORT = 7610 + PORT_OFFSET;
 const runDir = once("E2E_RUN_DIR", () => {
   const dir = path.resolve("tests/.artifacts", `run-${Date.now()}`);
   fs.mkdirSync(dir, { recursive: true });
