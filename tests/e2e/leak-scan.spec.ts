@@ -24,6 +24,8 @@ async function capture(response: { status(): number; url(): string; headers(): R
 }
 
 test("exercise every page and API, anonymous and as admin, including error paths", async ({ page, request, loginPage, connectPage, consentPage, statusPage }) => {
+  // Every page and every error code's explanation, one load each: room for a loaded machine.
+  test.slow();
   await useEnglish(page);
   for (const route of [...PAGES, "/api/health", "/api/amocrm/status"]) await capture(await request.get(route, { maxRedirects: 0 }));
   for (const route of ["/api/amocrm/test", "/api/amocrm/refresh", "/api/amocrm/disconnect"]) {
