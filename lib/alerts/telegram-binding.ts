@@ -1,4 +1,5 @@
 import "server-only";
+import { pause } from "@/lib/wakeable-pause";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { getPendingTelegramCodeHash, saveTelegramCode, saveTelegramUpdateOffset, getAlertSettings } from "@/lib/db/alert-settings";
 import { tryAcquireLease, type Lease } from "@/lib/db/lease";
@@ -82,19 +83,6 @@ export function startTelegramPoller(): void {
   process.once("SIGTERM", () => {
     state.stopping = true;
     state.wake?.();
-  });
-}
-
-function pause(state: PollerState, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done() {
-      clearTimeout(timer);
-      state.wake = null;
-      resolve();
-    }
-    state.wake = done;
   });
 }
 

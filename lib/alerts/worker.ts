@@ -1,4 +1,5 @@
 import "server-only";
+import { pause } from "@/lib/wakeable-pause";
 import { CHANNEL_FAILING_AFTER, HELD_ALERT_AFTER_MS, MAX_ALERT_ATTEMPTS, REFRESH_TOKEN_WARNING_MS, alertRetryDelayMs } from "./events";
 import { recordChannelFailure, recordChannelSuccess } from "@/lib/db/alert-channel-health";
 import { claimDueAlerts, enqueueAlertEvent, markAlertFailed, markAlertSent, requeueStrandedAlerts, type ClaimedAlert } from "@/lib/db/alert-deliveries";
@@ -113,19 +114,6 @@ export async function stopAlertWorker(): Promise<void> {
   state.unsubscribe();
   await state.done;
   registry.amocrmAlertWorker = undefined;
-}
-
-function pause(state: WorkerState, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done() {
-      clearTimeout(timer);
-      state.wake = null;
-      resolve();
-    }
-    state.wake = done;
-  });
 }
 
 async function loop(state: WorkerState): Promise<void> {

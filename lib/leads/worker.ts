@@ -1,6 +1,7 @@
 import "server-only";
 import { leaseProcessId, tryAcquireLease, type Lease } from "@/lib/db/lease";
 import { deliveryRunsInParallel, requeueStrandedLeads } from "@/lib/db/leads";
+import { pause } from "@/lib/wakeable-pause";
 import { runDeliveryRound } from "./outbox";
 import { onLeadQueued } from "./wake";
 
@@ -53,25 +54,6 @@ export async function stopLeadWorker(): Promise<void> {
   registry.amocrmLeadWorker = undefined;
 }
 
-/**
- * Waits `ms`; a new lead or a stop cuts an idle poll short. The wait for another holder's lease ends only early on a
- * stop: while another process delivers, waking on every lead would try the lease (a write) once per lead.
- */
-function pause(state: WorkerState, ms: number, { wakeOnLead }: { wakeOnLead: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done() {
-      clearTimeout(timer);
-      state.wake = null;
-      resolve();
-    }
-    state.wake = () => {
-      if (wakeOnLead || state.stopping) done();
-    };
-  });
-}
-
 async function loop(state: WorkerState): Promise<void> {
   while (!state.stopping) {
     let lease: Lease | null = null;
@@ -82,7 +64,8 @@ async function loop(state: WorkerState): Promise<void> {
       // The database is unavailable for now; try again shortly.
     }
     if (!lease) {
-      await pause(state, LEASE_RETRY_MS, { wakeOnLead: false });
+      // While another process delivers, waking on every lead would try the lease (a write) once per lead.
+      await pause(state, LEASE_RETRY_MS, { wakeOnSignal: false });
       continue;
     }
     try {
@@ -101,7 +84,7 @@ async function loop(state: WorkerState): Promise<void> {
           // A round never takes the loop down: log the kind of failure (never its content) and carry on.
           console.error(`[leads] delivery round failed: ${error instanceof Error ? error.name : typeof error}`);
         }
-        if (!busy) await pause(state, IDLE_POLL_MS, { wakeOnLead: true });
+        if (!busy) await pause(state, IDLE_POLL_MS);
       }
     } finally {
       await lease.release().catch(() => undefined);
