@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { affectedRows, firstRow, getDb } from "./client";
+import { preparedQuery } from "./prepared";
 import type { ApiKey } from "./schema";
 import { apiKeys } from "./tables";
 import { writeStatement } from "./transaction";
@@ -62,13 +63,16 @@ export async function createApiKey({ name, createdBy, now = new Date() }: { name
 export async function findActiveApiKey(presented: string): Promise<ApiKeySummary | null> {
   if (!KEY_PATTERN.test(presented)) return null;
   const hash = hashKey(presented);
-  const row = firstRow(
-    await getDb()
+  // Every website lead asks this.
+  const byHash = preparedQuery("api-keys.active-by-hash", getDb(), (db) =>
+    db
       .select()
       .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hash.toString("hex")), isNull(apiKeys.revokedAt)))
-      .limit(1),
+      .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt)))
+      .limit(1)
+      .prepare(),
   );
+  const row = firstRow(await byHash.execute({ keyHash: hash.toString("hex") }));
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), hash)) return null;
   return summary(row);
 }

@@ -2,8 +2,9 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { AlertEvent } from "@/lib/alerts/events";
 import { enqueueAlertEventTx } from "./alert-deliveries";
-import { affectedRows, firstRow, getDb, isPostgres } from "./client";
+import { affectedRows, firstRow, getDb } from "./client";
 import { CONNECTION_ID, insertEvent, type EventInput } from "./events";
+import { preparedQuery } from "./prepared";
 import type { Connection, NewConnection } from "./schema";
 import { canOpenSecret, openSecret, sealSecret, type SecretColumn } from "./secret-columns";
 import { connections } from "./tables";
@@ -16,19 +17,11 @@ import { writeStatement, writeTransaction } from "./transaction";
 
 const slot = (column: SecretColumn<"connections">) => ({ table: "connections" as const, column, rowId: CONNECTION_ID });
 
-// Prepared once per database handle: building the query on every call cost 20 times the read itself, and every
-// token use and every status request reads this row.
-const preparedGetConnection = new WeakMap<object, { get(): Connection | undefined }>();
-
 export async function getConnection(): Promise<Connection | undefined> {
-  const db = getDb();
-  if (isPostgres()) return firstRow(await db.select().from(connections).where(eq(connections.id, CONNECTION_ID)));
-  let prepared = preparedGetConnection.get(db);
-  if (!prepared) {
-    prepared = db.select().from(connections).where(eq(connections.id, CONNECTION_ID)).prepare();
-    preparedGetConnection.set(db, prepared);
-  }
-  return prepared.get();
+  // Every token use and every status request reads this row: prepared once, building it each time cost 20 times
+  // the read itself.
+  const query = preparedQuery("connections.the-row", getDb(), (db) => db.select().from(connections).where(eq(connections.id, CONNECTION_ID)).prepare());
+  return firstRow(await query.execute());
 }
 
 /** The access token alone, for the hot path that only needs it; throws DecryptionError like readSecrets. */

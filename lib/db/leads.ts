@@ -4,7 +4,8 @@ import type { AlertEvent } from "@/lib/alerts/events";
 import type { LeadInput } from "@/lib/leads/input";
 import type { LeadStatus, LeadTransition } from "@/lib/leads/delivery-outcome";
 import { enqueueAlertEventTx } from "./alert-deliveries";
-import { affectedRows, firstRow, getDb, getPostgresDb, isPostgres } from "./client";
+import { affectedRows, firstRow, getDb, getPostgresDb, isPostgres, type Tx } from "./client";
+import { preparedQuery } from "./prepared";
 import type { Lead } from "./schema";
 import type * as postgresSchema from "./schema-postgres";
 import { openSecret, sealSecret } from "./secret-columns";
@@ -54,12 +55,14 @@ export type AcceptOutcome =
 export async function acceptLead(input: {
   id: string;
   apiKeyId: string;
+  /** The key's last use as the caller read it, if it did: a key used within the minute is not written again. */
+  keyLastUsedAt?: Date | null;
   lead: LeadInput;
   idempotency: { key: string; requestHash: string } | null;
   answer: (id: string) => StoredAnswer;
   now: Date;
 }): Promise<AcceptOutcome> {
-  const { id, apiKeyId, lead, idempotency, now } = input;
+  const { id, apiKeyId, keyLastUsedAt, lead, idempotency, now } = input;
   return writeTransaction(async (tx): Promise<AcceptOutcome> => {
     if (idempotency) {
       const earlier = firstRow(
@@ -74,24 +77,43 @@ export async function acceptLead(input: {
       }
       if (earlier) await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key)));
     }
-    await tx
-      .insert(leads)
-      .values({ id, apiKeyId, source: lead.source, dataEnc: sealData(id, lead), status: "queued", nextAttemptAt: now, createdAt: now, updatedAt: now });
+    await insertLeadQuery(tx).execute({ id, apiKeyId, source: lead.source, dataEnc: sealData(id, lead), now });
     const answer = input.answer(id);
     if (idempotency) {
       await tx
         .insert(idempotencyKeys)
         .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now });
     }
-    // Shown to the minute: one write a minute is enough, not one per lead.
+    // A key's last use is shown to the minute: one write a minute is enough, not one per lead.
     const stale = new Date(now.getTime() - LAST_USED_PRECISION_MS);
-    await tx
-      .update(apiKeys)
-      .set({ lastUsedAt: now })
-      .where(and(eq(apiKeys.id, apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+    if (!keyLastUsedAt || keyLastUsedAt < stale) {
+      await tx
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(apiKeys.id, apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+    }
     return { kind: "accepted", answer };
   });
 }
+
+// The statement every accepted lead runs, prepared once (lib/db/prepared.ts).
+const insertLeadQuery = (tx: Tx) =>
+  preparedQuery("leads.insert", tx, (db) =>
+    db
+      .insert(leads)
+      .values({
+        id: sql.placeholder("id"),
+        apiKeyId: sql.placeholder("apiKeyId"),
+        source: sql.placeholder("source"),
+        dataEnc: sql.placeholder("dataEnc"),
+        status: "queued",
+        nextAttemptAt: sql.placeholder("now"),
+        createdAt: sql.placeholder("now"),
+        updatedAt: sql.placeholder("now"),
+      })
+      .prepare(),
+  );
+
 
 export async function findLead(id: string): Promise<Lead | undefined> {
   return firstRow(await getDb().select().from(leads).where(eq(leads.id, id)));

@@ -51,6 +51,7 @@ export async function acceptLeadRequest(request: Request, { now = new Date() }: 
   const outcome = await acceptLead({
     id: randomUUID(),
     apiKeyId: apiKey.id,
+    keyLastUsedAt: apiKey.lastUsedAt,
     lead: parsed.lead,
     idempotency: idempotencyKey === null ? null : { key: idempotencyKey, requestHash: hashBody(body) },
     answer: (id): StoredAnswer => ({ status: 202, body: JSON.stringify({ ok: true, lead: { id, status: "queued" } }) }),

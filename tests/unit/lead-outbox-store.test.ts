@@ -30,6 +30,15 @@ describe("the lead store", () => {
     const minuteLater = new Date(at.getTime() + leads.LAST_USED_PRECISION_MS + 1);
     await acceptAt(minuteLater);
     expect(await lastUsed()).toBe(minuteLater.getTime());
+
+    // The intake passes the last use it read with the key: within the minute the store skips the write itself.
+    const writes = () => (getSqlite().prepare("SELECT total_changes() AS n").get() as { n: number }).n;
+    const before = writes();
+    await leads.acceptLead({ id: newId(), apiKeyId: apiKey.id, keyLastUsedAt: minuteLater, lead, idempotency: null, answer, now: new Date(minuteLater.getTime() + 1_000) });
+    expect(writes() - before, "the lead row only").toBe(1);
+    const twoMinutesLater = new Date(minuteLater.getTime() + 2 * leads.LAST_USED_PRECISION_MS);
+    await leads.acceptLead({ id: newId(), apiKeyId: apiKey.id, keyLastUsedAt: minuteLater, lead, idempotency: null, answer, now: twoMinutesLater });
+    expect(await lastUsed()).toBe(twoMinutesLater.getTime());
   });
 
   it("replays an Idempotency-Key for 24 hours, refuses it with another body, and forgets it afterwards", async () => {
