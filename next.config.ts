@@ -9,10 +9,9 @@ const nextConfig: NextConfig = {
   // proxy.ts handles trailing slashes itself, so the OAuth callback's code is never echoed in a redirect.
   skipTrailingSlashRedirect: true,
   experimental: {
-    // Because proxy.ts runs before every route, Next buffers each request body in memory (10 MB by default, before
-    // any check of who sent it). The largest legitimate body is a lead (64 KiB, lib/leads/intake.ts MAX_BODY_BYTES);
-    // the admin's forms are a few KiB. Twice that leaves room for the intake to still see more than 64 KiB of an
-    // oversized chunked body (Next drops the whole chunk that crosses this limit) and answer 413.
+    // Because proxy.ts runs before the pages and admin routes, Next buffers each of their request bodies in memory
+    // (10 MB by default, before any check of who sent it). The admin's forms are a few KiB; the leads API (/api/v1,
+    // up to 64 KiB a lead) does not pass through the proxy and reads its body itself.
     proxyClientMaxBodySize: 128 * 1024,
   },
   async headers() {
