@@ -126,7 +126,8 @@ async function loop(state: WorkerState): Promise<void> {
       // The database is unavailable for now; try again shortly.
     }
     if (!lease) {
-      await pause(state, LEASE_RETRY_MS);
+      // While another process sends alerts, waking on every queued alert would try the lease (a write) once per alert.
+      await pause(state, LEASE_RETRY_MS, { wakeOnSignal: false });
       continue;
     }
     try {
