@@ -153,8 +153,8 @@ async function loop(state: WorkerState): Promise<void> {
       await pause(state, LEASE_RETRY_MS, { wakeOnSignal: false });
       continue;
     }
-    // Sends still running: the lease is released only after they end (each within the send deadline), so a row is
-    // never left `sending` under a lease another process may already hold.
+    // Sends still running: on a stop the lease is released only after they end (each within the send deadline), so
+    // the next holder does not find their rows `sending`, put them back and send them a second time.
     const inFlight = new Set<Promise<void>>();
     try {
       await requeueStrandedAlerts({ now: new Date() });
