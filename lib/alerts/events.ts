@@ -11,6 +11,13 @@ import type { ConnectionState } from "@/lib/db/schema";
  * loss, and says how often the connection dropped in the last hour; a drop and recovery the target was never told
  * of (its loss alert still waited for the hour) folds into that waiting alert, which then summarises the flapping
  * and the state at sending time instead of one message per flap.
+ *
+ * A worse state is never held by the hour: the broken states rank degraded < error < needs_reauth < revoked (each
+ * asks more of the admin: wait, fix the account, authorize again, reinstall), and a loss whose state ranks above
+ * every state this target was told of in the last hour goes out at once, as a new alert or by bringing the waiting
+ * one forward (it then carries the new state). A state no worse than one already told follows the hour rule, so a
+ * connection flapping between the same two states tells the worse one once and then summarises the back and forth
+ * in one alert when the hour is over.
  */
 
 export const ALERT_KINDS = [
@@ -34,6 +41,10 @@ export const HELD_ALERT_AFTER_MS = 15 * 60_000;
 export const CHANNEL_FAILING_AFTER = 3;
 
 const LOST_STATES: readonly ConnectionState[] = ["degraded", "needs_reauth", "revoked", "error"];
+
+/** How bad a broken state is: what it asks of the admin (see the module comment). 0 for any other state. */
+const SEVERITY: Partial<Record<string, number>> = { degraded: 1, error: 2, needs_reauth: 3, revoked: 4 };
+const severityOf = (state: string | null | undefined) => (state ? (SEVERITY[state] ?? 0) : 0);
 
 export interface AlertEvent {
   kind: AlertKind;
@@ -76,6 +87,8 @@ export interface PlannedRow {
   sentAt: Date | null;
   dedupeKey: string | null;
   detail: Record<string, string | number>;
+  /** The connection state the delivery carries (told, for one no longer waiting). */
+  state?: string | null;
 }
 
 export interface TargetHistory {
@@ -87,12 +100,21 @@ export interface TargetHistory {
 
 export type AlertPlan =
   | { action: "insert"; nextAttemptAt: Date; occurrences: number; detail: Record<string, string | number> }
-  | { action: "merge"; id: number; occurrences: number; detail: Record<string, string | number>; state?: string | null }
+  | { action: "merge"; id: number; occurrences: number; detail: Record<string, string | number>; state?: string | null; nextAttemptAt?: Date }
   | { action: "skip" };
 
 /** When the target was last told of a delivery that is no longer waiting. */
 function toldAt(row: PlannedRow): Date {
   return row.sentAt ?? row.nextAttemptAt;
+}
+
+/**
+ * Whether a loss in `state` ranks above every broken state the target was told of in the last hour. A summary that
+ * ended `connected` tells no broken state: the next drop after it follows the hour rule like any other.
+ */
+function isWorseThanTold(state: string | null | undefined, rows: readonly PlannedRow[], now: Date): boolean {
+  const told = rows.filter((row) => row.status !== "queued" && severityOf(row.state) > 0 && now.getTime() - toldAt(row).getTime() < THROTTLE_MS);
+  return told.length > 0 && told.every((row) => severityOf(state) > severityOf(row.state));
 }
 
 /** The decision for one target; see the module comment for the rules. */
@@ -117,12 +139,13 @@ export function planAlert(event: AlertEvent, history: TargetHistory): AlertPlan 
 
   const same = history.rows.filter((row) => row.kind === event.kind);
   const waiting = same.find((row) => row.status === "queued");
+  const worse = event.kind === "connection_lost" && isWorseThanTold(event.state, same, now);
   if (waiting) {
     const merged = event.kind === "lead_dead" ? { ...detail, count: Number(waiting.detail.count ?? 0) + Number(detail.count ?? 1) } : { ...waiting.detail, ...detail };
-    return { action: "merge", id: waiting.id, occurrences: waiting.occurrences + count, detail: merged, state: event.state };
+    return { action: "merge", id: waiting.id, occurrences: waiting.occurrences + count, detail: merged, state: event.state, ...(worse ? { nextAttemptAt: now } : {}) };
   }
   const told = same.find((row) => row.status !== "queued");
-  const notBefore = told ? toldAt(told).getTime() + THROTTLE_MS : now.getTime();
+  const notBefore = told && !worse ? toldAt(told).getTime() + THROTTLE_MS : now.getTime();
   return { action: "insert", nextAttemptAt: new Date(Math.max(now.getTime(), notBefore)), occurrences: count, detail };
 }
 

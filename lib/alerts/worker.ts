@@ -14,10 +14,11 @@ import { notifyAlertQueued, onAlertQueued } from "./wake";
 /**
  * The alert delivery loop, beside the lead worker and like it: started with the server, one holder across every
  * process (the `alert-worker` lease), woken at once by a queued alert and otherwise polling every two seconds, so an
- * alert leaves within seconds of its event. Each due delivery is sent on its own: a channel that fails or hangs
- * (10 s at most) reschedules only its own rows with backoff, and never touches the lead queue. Every half minute it
- * also looks for the happenings nothing else announces: a refresh token that dies within 7 days, leads held longer
- * than 15 minutes.
+ * alert leaves within seconds of its event. Each due delivery is sent on its own, and the loop does not wait for the
+ * sends it started: a channel that fails or hangs (10 s at most, lib/alerts/deliver.ts) reschedules only its own rows
+ * with backoff while later alerts reach the other channels, and it never touches the lead queue (its own loop and
+ * lease). Every half minute it also looks for the happenings nothing else announces: a refresh token that dies
+ * within 7 days, leads held longer than 15 minutes.
  */
 
 const LEASE_NAME = "alert-worker";
@@ -77,13 +78,35 @@ export interface AlertRoundResult {
   sent: number;
 }
 
-/** One round: claim what is due and send each on its own. */
+/** One round: claim what is due and send each on its own; resolves when every send of the round has ended. */
 export async function runAlertRound({ owner, now = () => new Date() }: { owner: string; now?: () => Date }): Promise<AlertRoundResult> {
   const claimed = await claimDueAlerts({ owner, limit: BATCH, now: now() });
   if (claimed.length === 0) return { claimed: 0, sent: 0 };
   const { locale } = await getAlertSettings();
   const outcomes = await Promise.all(claimed.map((row) => deliver(row, locale, now)));
   return { claimed: claimed.length, sent: outcomes.filter(Boolean).length };
+}
+
+/**
+ * The worker's round: claims what is due (as many as there is room for beside the sends still running) and starts
+ * each send without waiting for it. A receiver that hangs until the deadline therefore holds only its own delivery:
+ * the next poll, or the next queued alert, is claimed and sent to the other channels meanwhile. Returns how many
+ * were claimed.
+ */
+async function startDueAlerts({ owner, inFlight }: { owner: string; inFlight: Set<Promise<void>> }): Promise<number> {
+  const room = BATCH - inFlight.size;
+  if (room <= 0) return 0;
+  const claimed = await claimDueAlerts({ owner, limit: room, now: new Date() });
+  if (claimed.length === 0) return 0;
+  const { locale } = await getAlertSettings();
+  for (const row of claimed) {
+    const sending: Promise<void> = deliver(row, locale, () => new Date())
+      .then(() => undefined)
+      .catch((error: unknown) => console.error(`[alerts] delivery failed: ${error instanceof Error ? error.name : typeof error}`))
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+  }
+  return claimed.length;
 }
 
 interface WorkerState {
@@ -126,9 +149,13 @@ async function loop(state: WorkerState): Promise<void> {
       // The database is unavailable for now; try again shortly.
     }
     if (!lease) {
-      await pause(state, LEASE_RETRY_MS);
+      // While another process sends alerts, waking on every queued alert would try the lease (a write) once per alert.
+      await pause(state, LEASE_RETRY_MS, { wakeOnSignal: false });
       continue;
     }
+    // Sends still running: on a stop the lease is released only after they end (each within the send deadline), so
+    // the next holder does not find their rows `sending`, put them back and send them a second time.
+    const inFlight = new Set<Promise<void>>();
     try {
       await requeueStrandedAlerts({ now: new Date() });
       while (!state.stopping && !lease.signal.aborted) {
@@ -138,13 +165,15 @@ async function loop(state: WorkerState): Promise<void> {
             lastCheck = Date.now();
             await checkConditions(new Date());
           }
-          busy = (await runAlertRound({ owner: lease.owner })).claimed === BATCH;
+          const room = BATCH - inFlight.size;
+          busy = room > 0 && (await startDueAlerts({ owner: lease.owner, inFlight })) === room;
         } catch (error) {
           console.error(`[alerts] round failed: ${error instanceof Error ? error.name : typeof error}`);
         }
         if (!busy) await pause(state, IDLE_POLL_MS);
       }
     } finally {
+      await Promise.allSettled(inFlight);
       await lease.release().catch(() => undefined);
     }
   }

@@ -79,7 +79,14 @@ export async function enqueueAlertEventTx(tx: Tx, event: AlertEvent, { except }:
     if (plan.action === "merge") {
       await tx
         .update(alertDeliveries)
-        .set({ occurrences: plan.occurrences, detail: JSON.stringify(plan.detail), lastAt: event.at, ...(plan.state !== undefined ? { state: plan.state } : {}) })
+        .set({
+          occurrences: plan.occurrences,
+          detail: JSON.stringify(plan.detail),
+          lastAt: event.at,
+          ...(plan.state !== undefined ? { state: plan.state } : {}),
+          // A worse state brings the waiting alert forward (lib/alerts/events.ts).
+          ...(plan.nextAttemptAt ? { nextAttemptAt: plan.nextAttemptAt } : {}),
+        })
         .where(and(eq(alertDeliveries.id, plan.id), eq(alertDeliveries.status, "queued")));
       continue;
     }

@@ -21,7 +21,13 @@ function simulate() {
         rows.push({ id: ++id, kind: event.kind, status: "queued", occurrences: plan.occurrences, lastAt: event.at, nextAttemptAt: plan.nextAttemptAt, sentAt: null, dedupeKey: event.dedupeKey ?? null, detail: plan.detail, state: event.state ?? null });
       } else if (plan.action === "merge") {
         const row = rows.find((candidate) => candidate.id === plan.id)!;
-        Object.assign(row, { occurrences: plan.occurrences, detail: plan.detail, lastAt: event.at, ...(plan.state !== undefined ? { state: plan.state } : {}) });
+        Object.assign(row, {
+          occurrences: plan.occurrences,
+          detail: plan.detail,
+          lastAt: event.at,
+          ...(plan.state !== undefined ? { state: plan.state } : {}),
+          ...(plan.nextAttemptAt ? { nextAttemptAt: plan.nextAttemptAt } : {}),
+        });
       }
       return plan.action;
     },
@@ -76,6 +82,90 @@ describe("noise control", () => {
     // Never two of a kind within an hour.
     const lost = sim.received.filter((entry) => entry.kind === "connection_lost");
     expect(lost[1]!.at.getTime() - lost[0]!.at.getTime()).toBeGreaterThanOrEqual(THROTTLE_MS);
+  });
+
+  it("a worse state within the hour goes out at once: degraded, then needs_reauth", () => {
+    const sim = simulate();
+    sim.event({ kind: "connection_lost", at: at(0), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(0));
+    expect(sim.event({ kind: "connection_lost", at: at(5), state: "needs_reauth", previousState: "degraded", count: 0 })).toBe("insert");
+    sim.tick(at(5));
+    expect(sim.received.map((entry) => [entry.kind, entry.state, entry.at])).toEqual([
+      ["connection_lost", "degraded", at(0)],
+      ["connection_lost", "needs_reauth", at(5)],
+    ]);
+  });
+
+  it("a worse state brings a waiting summary forward instead of adding one", () => {
+    const sim = simulate();
+    sim.event({ kind: "connection_lost", at: at(0), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(0));
+    sim.event({ kind: "connection_restored", at: at(1), state: "connected", previousState: "degraded" });
+    sim.tick(at(1));
+    // A second drop waits for the hour (same state as told)...
+    sim.event({ kind: "connection_lost", at: at(2), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(2));
+    expect(sim.received).toHaveLength(2);
+    // ...until it turns worse: the waiting alert leaves now, with the new state.
+    expect(sim.event({ kind: "connection_lost", at: at(3), state: "revoked", previousState: "degraded", count: 0 })).toBe("merge");
+    sim.tick(at(3));
+    expect(sim.received).toHaveLength(3);
+    expect(sim.received[2]).toMatchObject({ kind: "connection_lost", state: "revoked", at: at(3) });
+    expect(sim.rows.filter((row) => row.status === "queued")).toHaveLength(0);
+  });
+
+  it("flapping between the same two broken states is summarised once after the hour, not repeated", () => {
+    const sim = simulate();
+    sim.event({ kind: "connection_lost", at: at(0), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(0));
+    sim.event({ kind: "connection_lost", at: at(1), state: "error", previousState: "degraded", count: 0 });
+    sim.tick(at(1));
+    for (let minute = 2; minute < 30; minute += 2) {
+      sim.event({ kind: "connection_lost", at: at(minute), state: "degraded", previousState: "error", count: 0 });
+      sim.tick(at(minute));
+      sim.event({ kind: "connection_lost", at: at(minute + 1), state: "error", previousState: "degraded", count: 0 });
+      sim.tick(at(minute + 1));
+    }
+    // Told of degraded, then of the worse error; the back and forth after that is nothing new.
+    expect(sim.received.map((entry) => entry.state)).toEqual(["degraded", "error"]);
+    sim.tick(at(60));
+    expect(sim.received).toHaveLength(2);
+    sim.tick(at(61));
+    expect(sim.received.map((entry) => entry.state)).toEqual(["degraded", "error", "error"]);
+    expect(sim.rows.filter((row) => row.status === "queued")).toHaveLength(0);
+  });
+
+  it("a summary that ended connected does not make the next drop 'worse': it waits for the hour", () => {
+    const sim = simulate();
+    sim.event({ kind: "connection_lost", at: at(0), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(0));
+    sim.event({ kind: "connection_restored", at: at(1), state: "connected", previousState: "degraded" });
+    sim.tick(at(1));
+    sim.event({ kind: "connection_lost", at: at(2), state: "degraded", previousState: "connected", count: 1 });
+    sim.event({ kind: "connection_restored", at: at(3), state: "connected", previousState: "degraded" });
+    sim.tick(at(60));
+    expect(sim.received.at(-1)).toMatchObject({ kind: "connection_lost", state: "connected", at: at(60) });
+    sim.event({ kind: "connection_lost", at: at(61), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(61));
+    expect(sim.received).toHaveLength(3);
+    sim.tick(at(120));
+    expect(sim.received.at(-1)).toMatchObject({ kind: "connection_lost", state: "degraded", at: at(120) });
+  });
+
+  it("a state no worse than one told within the hour waits; after the hour the rank no longer matters", () => {
+    const sim = simulate();
+    sim.event({ kind: "connection_lost", at: at(0), state: "needs_reauth", previousState: "connected", count: 1 });
+    sim.tick(at(0));
+    sim.event({ kind: "connection_restored", at: at(1), state: "connected", previousState: "needs_reauth" });
+    sim.tick(at(1));
+    sim.event({ kind: "connection_lost", at: at(2), state: "degraded", previousState: "connected", count: 1 });
+    sim.tick(at(2));
+    // error ranks below needs_reauth, which the target already heard of this hour.
+    expect(sim.event({ kind: "connection_lost", at: at(3), state: "error", previousState: "degraded", count: 0 })).toBe("merge");
+    sim.tick(at(3));
+    expect(sim.received.map((entry) => entry.kind)).toEqual(["connection_lost", "connection_restored"]);
+    sim.tick(at(60));
+    expect(sim.received.at(-1)).toMatchObject({ kind: "connection_lost", state: "error", at: at(60) });
   });
 
   it("a recovery after a loss the target was told of goes out at once and counts the drops of the last hour", () => {

@@ -68,6 +68,12 @@ async function lose(now: Date) {
   expect(result.transition?.next.state).toBe("needs_reauth");
 }
 
+async function moveTo(type: "transient_failure" | "blocked", now: Date, expected: "degraded" | "error") {
+  const code = type === "blocked" ? "account_blocked" : "provider_error";
+  const result = await applyConnectionEvent({ event: { type, code }, now, actor: system });
+  expect(result.transition?.next.state).toBe(expected);
+}
+
 const round = (now: Date) => runAlertRound({ owner: "test", now: () => now });
 const bodies = () => received.map((entry) => JSON.parse(entry.body) as Record<string, string | null>);
 
@@ -138,6 +144,40 @@ describe("alerts through the real paths", () => {
     expect(summary).toMatchObject({ event: "connection_restored", state: "connected" });
     expect(summary.message).toContain("dropped 10 times");
     expect(telegramFake.messages).toHaveLength(3);
+  });
+
+  it("a worse state within the hour is not held by the throttle: degraded, then needs_reauth, both go out at once", async () => {
+    await connect(at(0));
+    await moveTo("transient_failure", at(1), "degraded");
+    expect(await round(at(1))).toEqual({ claimed: 2, sent: 2 });
+    await lose(at(5));
+    expect(await round(at(5))).toEqual({ claimed: 2, sent: 2 });
+    expect(bodies().map((entry) => [entry.event, entry.state, entry.previousState])).toEqual([
+      ["connection_lost", "degraded", "connected"],
+      ["connection_lost", "needs_reauth", "degraded"],
+    ]);
+    expect(bodies()[1]!.message).toContain("Authorize again on the Connect page.");
+    expect(telegramFake.messages).toHaveLength(2);
+  });
+
+  it("flapping between two broken states is summarised after the hour, not repeated", async () => {
+    await connect(at(0));
+    await moveTo("transient_failure", at(1), "degraded");
+    await round(at(1));
+    await moveTo("blocked", at(2), "error");
+    await round(at(2));
+    for (let minute = 3; minute < 23; minute += 2) {
+      await moveTo("transient_failure", at(minute), "degraded");
+      await round(at(minute));
+      await moveTo("blocked", at(minute + 1), "error");
+      await round(at(minute + 1));
+    }
+    expect(bodies().map((entry) => entry.state)).toEqual(["degraded", "error"]);
+    expect(telegramFake.messages).toHaveLength(2);
+    expect(await round(at(61))).toEqual({ claimed: 0, sent: 0 });
+    expect(await round(at(62))).toEqual({ claimed: 2, sent: 2 });
+    expect(bodies().map((entry) => entry.state)).toEqual(["degraded", "error", "error"]);
+    expect(await round(at(120))).toEqual({ claimed: 0, sent: 0 });
   });
 
   it("a failing channel neither blocks the others nor itself stops retrying, and is reported after three failures", async () => {

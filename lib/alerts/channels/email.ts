@@ -42,10 +42,13 @@ export function emailHtml(message: AlertMessage): string {
   ].join("\n");
 }
 
-export async function send(message: AlertMessage, { recipients }: { recipients: string[] }): Promise<SendResult> {
+export async function send(message: AlertMessage, { recipients, signal }: { recipients: string[]; signal?: AbortSignal }): Promise<SendResult> {
   const env = getEnv();
   if (!env.smtpUrl || !env.alertEmailFrom) return { ok: false, code: "email_not_configured" };
   if (recipients.length === 0) return { ok: false, code: "email_no_recipients" };
+  // nodemailer takes no abort signal: the sender's race (lib/alerts/deliver.ts) ends a send that outlives the
+  // deadline, and this transport's own timeouts then close its socket.
+  if (signal?.aborted) return { ok: false, code: "timeout", seconds: Math.round(TIMEOUT_MS / 1000) };
   const options = transportOptions(env.smtpUrl);
   const transport = nodemailer.createTransport(options);
   try {

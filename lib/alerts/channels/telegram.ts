@@ -35,7 +35,7 @@ async function call<T>(method: string, body: Record<string, unknown>, { timeoutM
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch {
-    if (timeout.aborted) return { ok: false, code: "timeout", seconds: Math.round(timeoutMs / 1000) };
+    if (timeout.aborted || signal?.aborted) return { ok: false, code: "timeout", seconds: Math.round(timeoutMs / 1000) };
     return { ok: false, code: "network_error", host: new URL(env.telegramApiOrigin).hostname };
   }
   let answer: TelegramAnswer<T> = { ok: false };
@@ -64,8 +64,8 @@ async function call<T>(method: string, body: Record<string, unknown>, { timeoutM
   }
 }
 
-export async function send(message: AlertMessage, { chatId }: { chatId: string }): Promise<SendResult> {
-  const result = await call("sendMessage", { chat_id: chatId, text: message.text, link_preview_options: { is_disabled: true } });
+export async function send(message: AlertMessage, { chatId, signal }: { chatId: string; signal?: AbortSignal }): Promise<SendResult> {
+  const result = await call("sendMessage", { chat_id: chatId, text: message.text, link_preview_options: { is_disabled: true } }, { signal });
   return result.ok ? { ok: true } : result;
 }
 

@@ -67,7 +67,14 @@ export function webhookBody(message: AlertMessage): string {
 /** Sends one alert; the answer says exactly why it failed when it did. */
 export async function send(
   message: AlertMessage,
-  { url, secret, allowPrivate, now = new Date(), timeoutMs = WEBHOOK_TIMEOUT_MS }: { url: string; secret: string; allowPrivate: boolean; now?: Date; timeoutMs?: number },
+  {
+    url,
+    secret,
+    allowPrivate,
+    now = new Date(),
+    timeoutMs = WEBHOOK_TIMEOUT_MS,
+    signal,
+  }: { url: string; secret: string; allowPrivate: boolean; now?: Date; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<SendResult> {
   const checked = await checkWebhookUrl(url, { allowPrivate });
   if (!checked.ok) return checked;
@@ -86,6 +93,8 @@ export async function send(
       {
         method: "POST",
         lookup,
+        // The sender's hard deadline (lib/alerts/deliver.ts): the idle timeout below misses a trickling answer.
+        signal,
         headers: {
           "Content-Type": "application/json",
           "Content-Length": Buffer.byteLength(body),
@@ -109,7 +118,10 @@ export async function send(
       request.destroy();
       resolve({ ok: false, code: "timeout", seconds: Math.round(timeoutMs / 1000) });
     });
-    request.on("error", () => resolve({ ok: false, code: "network_error", host: target.hostname }));
+    request.on("error", () => {
+      if (signal?.aborted) resolve({ ok: false, code: "timeout", seconds: Math.round(timeoutMs / 1000) });
+      else resolve({ ok: false, code: "network_error", host: target.hostname });
+    });
     request.end(body);
   });
 }
