@@ -9,9 +9,9 @@ const nextConfig: NextConfig = {
   // proxy.ts handles trailing slashes itself, so the OAuth callback's code is never echoed in a redirect.
   skipTrailingSlashRedirect: true,
   experimental: {
-    // Because proxy.ts runs before the pages and admin routes, Next buffers each of their request bodies in memory
-    // (10 MB by default, before any check of who sent it). The admin's forms are a few KiB; the leads API (/api/v1,
-    // up to 64 KiB a lead) does not pass through the proxy and reads its body itself.
+    // Because proxy.ts runs before the pages (and their server actions), Next buffers each of their request bodies
+    // in memory (10 MB by default, before any check of who sent it). The admin's forms are a few KiB; the API routes,
+    // the leads API (up to 64 KiB a lead) among them, do not pass through the proxy and read their bodies themselves.
     proxyClientMaxBodySize: 128 * 1024,
   },
   async headers() {

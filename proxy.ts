@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { securityHeaders } from "@/lib/http/security-headers";
 
 /**
- * Runs before every page and admin API request: a fresh CSP nonce, security headers, no caching of anything private,
+ * Runs before every page and the OAuth callback: a fresh CSP nonce, security headers, no caching of anything private,
  * and an early redirect to sign-in for admin pages. Layouts and handlers still check the session themselves, so
  * only admin pages pay for reading it here.
  */
@@ -63,9 +63,11 @@ export async function proxy(request: NextRequest, event: NextFetchEvent): Promis
 }
 
 export const config = {
-  // Everything but Next's immutable static files and the site's leads API. /api/v1 is called by the website's
-  // server, never rendered in a browser: a CSP nonce means nothing there, its handlers set no-store themselves
-  // (nosniff and friends come from next.config.ts), and skipping the proxy spares each lead the copy of its body
-  // Next makes for a proxy, so the intake's own 64 KiB limit is the only one a lead meets.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1/).*)"],
+  // Pages, and the OAuth callback (for its trailing-slash answer above). Not Next's immutable static files, and not
+  // the other API routes: they answer JSON or a redirect, never a page, so a CSP nonce means nothing there; each sets
+  // no-store itself (lib/http/route.ts, lib/leads/http.ts) and next.config.ts gives every response nosniff and
+  // friends. Running the proxy cost each API request about as much as the request's own work (Next builds a
+  // request for it and copies a POST's body), and /api/health, /api/amocrm/status and the site's leads API
+  // (/api/v1) are the requests that come in numbers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)", "/api/amocrm/callback/:path*"],
 };
