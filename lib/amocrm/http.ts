@@ -74,18 +74,37 @@ async function waitBeforeRoomFor(calls: number): Promise<number> {
   return waitInWindow(recentStarts(now), calls, now);
 }
 
-async function waitForSlot(): Promise<void> {
-  for (;;) {
-    let wait: number;
-    if (windowIsShared()) {
-      wait = await takeSharedCallStart({ spanMs: LIMITER_SPAN_MS, decide: ({ starts, now }) => waitInWindow(starts, 1, now) });
-    } else {
-      const now = Date.now();
-      const starts = recentStarts(now);
-      wait = waitInWindow(starts, 1, now);
-      if (wait === 0) starts.push(now);
+// On PostgreSQL this process's callers ask the database for a start one at a time, in arrival order: a burst of
+// callers then costs one waiting transaction per server, not one each, all woken together and contending for the
+// lock, and a start is followed by its request at once instead of after the herd's queries.
+const sharedQueue = globalThis as unknown as { amocrmSharedSlotTail?: Promise<void> };
+
+async function takeSharedSlotInTurn(): Promise<void> {
+  const previous = sharedQueue.amocrmSharedSlotTail ?? Promise.resolve();
+  let done!: () => void;
+  sharedQueue.amocrmSharedSlotTail = new Promise<void>((resolve) => (done = resolve));
+  try {
+    await previous;
+    for (;;) {
+      const wait = await takeSharedCallStart({ spanMs: LIMITER_SPAN_MS, decide: ({ starts, now }) => waitInWindow(starts, 1, now) });
+      if (wait === 0) return;
+      await sleep(wait);
     }
-    if (wait === 0) return;
+  } finally {
+    done();
+  }
+}
+
+async function waitForSlot(): Promise<void> {
+  if (windowIsShared()) return takeSharedSlotInTurn();
+  for (;;) {
+    const now = Date.now();
+    const starts = recentStarts(now);
+    const wait = waitInWindow(starts, 1, now);
+    if (wait === 0) {
+      starts.push(now);
+      return;
+    }
     await sleep(wait);
   }
 }

