@@ -17,7 +17,7 @@ import { notifyAlertQueued, onAlertQueued } from "./wake";
  * alert leaves within seconds of its event. Each due delivery is sent on its own: a channel that fails or hangs
  * (10 s at most) reschedules only its own rows with backoff, and never touches the lead queue. Every half minute it
  * also looks for the happenings nothing else announces: a refresh token that dies within 7 days, leads held longer
- * than 15 minutes.
+ * than 15 minutes. Being the one claimer is also why its claim needs no SKIP LOCKED on PostgreSQL (see claimDueAlerts).
  */
 
 const LEASE_NAME = "alert-worker";

@@ -394,6 +394,27 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     expect(await getWebhookTarget()).toBeNull();
   });
 
+  it("never loses an alert folded into a waiting delivery while a worker claims that delivery", async () => {
+    // Why the alert claim keeps the writer lock instead of SKIP LOCKED (lib/db/alert-deliveries.ts): enqueueing reads
+    // the waiting delivery and then folds the new occurrence into it; a claim slipping between the two would leave
+    // the fold nothing to update. Every occurrence must end up in some delivery.
+    const { saveWebhook } = await import("@/lib/db/alert-settings");
+    const alerts = await import("@/lib/db/alert-deliveries");
+    await saveWebhook({ url: "https://hooks.example.com/race", secret: "engine-race-secret", locale: "en", updatedBy: "a@example.com" });
+    const at = new Date("2026-12-03T10:00:00.000Z");
+    const later = new Date("2026-12-04T10:00:00.000Z");
+    const events = 30;
+    for (let i = 0; i < events; i += 1) {
+      await Promise.all([
+        alerts.enqueueAlertEvent({ kind: "lead_dead", at, count: 1, detail: { count: 1 } }),
+        alerts.claimDueAlerts({ owner: "racer", limit: 5, now: later }),
+      ]);
+    }
+    const rows = (await alerts.listAlertDeliveries({ limit: 1000 })).filter((row) => row.kind === "lead_dead" && row.firstAt.getTime() === at.getTime());
+    expect(rows.reduce((sum, row) => sum + row.occurrences, 0)).toBe(events);
+    await saveWebhook({ url: null, secret: null, locale: "en", updatedBy: "a@example.com" });
+  });
+
   it("binds a Telegram chat with its one-time code used up, and unbinding drops the chat's waiting alerts", async () => {
     const settings = await import("@/lib/db/alert-settings");
     const chats = await import("@/lib/db/telegram-chats");
