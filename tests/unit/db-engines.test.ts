@@ -473,9 +473,14 @@ describe("throttles shared by servers on one PostgreSQL database", () => {
     await closeDb();
   });
 
+  interface Outcomes {
+    outcomes: Array<number | string>;
+    departures: number[];
+  }
+
   interface Server {
     ready: Promise<void>;
-    result: Promise<Array<number | string>>;
+    result: Promise<Outcomes>;
     go(): void;
   }
 
@@ -499,43 +504,51 @@ describe("throttles shared by servers on one PostgreSQL database", () => {
     });
     let errors = "";
     child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString("utf8")));
-    const result = new Promise<Array<number | string>>((resolve, reject) => {
+    const result = new Promise<Outcomes>((resolve, reject) => {
       child.on("exit", (code) => {
         const last = lines.at(-1);
-        if (code === 0 && last) resolve((JSON.parse(last) as { outcomes: Array<number | string> }).outcomes);
+        if (code === 0 && last) resolve(JSON.parse(last) as Outcomes);
         else reject(new Error(`throttle child exited ${code}: ${errors.slice(-2000)}`));
       });
     });
     return { ready, result, go: () => child.stdin.write("go\n") };
   }
 
-  async function runTogether(servers: Server[]): Promise<Array<number | string>> {
+  async function runTogether(servers: Server[]): Promise<Outcomes> {
     await Promise.all(servers.map((server) => server.ready));
     for (const server of servers) server.go();
-    return (await Promise.all(servers.map((server) => server.result))).flat();
+    const results = await Promise.all(servers.map((server) => server.result));
+    return { outcomes: results.flatMap((result) => result.outcomes), departures: results.flatMap((result) => result.departures) };
   }
 
-  it("two servers bursting 40 calls at once start no more than 7 in any second, as amoCRM counts them", { timeout: 120_000 }, async () => {
-    const arrivals: number[] = [];
+  /** The most times that fall within any one second. */
+  function busiestSecond(times: number[]): number {
+    const sorted = [...times].sort((a, b) => a - b);
+    return Math.max(0, ...sorted.map((from) => sorted.filter((at) => at >= from && at - from < 1000).length));
+  }
+
+  it("two servers bursting 40 calls at once start no more than 7 in any second", { timeout: 120_000 }, async () => {
+    let received = 0;
     const fake = http.createServer((request, response) => {
-      if (request.url !== "/warm-up") arrivals.push(Date.now());
+      if (request.url !== "/warm-up") received += 1;
       request.resume();
       response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
     });
     await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
     const origin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    let run: Outcomes;
     try {
-      const servers = [0, 1].map(() => startServer(["calls", "20"], { AMOCRM_API_ORIGIN: origin }));
-      const outcomes = await runTogether(servers);
-      expect(outcomes).toEqual(Array(40).fill(200));
+      run = await runTogether([0, 1].map(() => startServer(["calls", "20"], { AMOCRM_API_ORIGIN: origin })));
     } finally {
       await new Promise((resolve) => fake.close(resolve));
     }
-    arrivals.sort((a, b) => a - b);
-    expect(arrivals).toHaveLength(40);
-
-    const busiest = Math.max(...arrivals.map((from) => arrivals.filter((at) => at >= from && at - from < 1000).length));
-    expect(busiest, `arrivals (ms after the first): ${arrivals.map((at) => at - arrivals[0]!).join(", ")}`).toBeLessThanOrEqual(7);
+    expect(run.outcomes).toEqual(Array(40).fill(200));
+    expect(received).toBe(40);
+    // Each server alone would let 7 leave in its own window: together 14 in a second. (amoCRM counts arrivals; the
+    // limiter's window is 1.1 s so a request up to 100 ms slower in transit than the one 7 before it still fits:
+    // tests/build/multi-instance.test.ts checks the arrivals at the fake amoCRM.)
+    const first = Math.min(...run.departures);
+    expect(busiestSecond(run.departures), `departures (ms after the first): ${[...run.departures].sort((a, b) => a - b).map((at) => at - first).join(", ")}`).toBeLessThanOrEqual(7);
     // The window's rows are pruned by the next taker: a handful remain, never the whole history.
     const { getDb } = await import("@/lib/db/client");
     const { amocrmCallStarts } = await import("@/lib/db/tables");
@@ -548,7 +561,7 @@ describe("throttles shared by servers on one PostgreSQL database", () => {
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const at = minute + 30_000;
     const servers = [0, 1].map(() => startServer(["leads", "15", key, String(at)], { LEADS_RATE_PER_MINUTE: "10" }));
-    const outcomes = await runTogether(servers);
+    const { outcomes } = await runTogether(servers);
     expect(outcomes.filter((outcome) => outcome === 202)).toHaveLength(10);
     expect(outcomes.filter((outcome) => outcome === "throttled:30")).toHaveLength(20);
   });
