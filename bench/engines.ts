@@ -175,6 +175,8 @@ async function measureDelivery(world: World, servers: number, options: Options, 
     const received = world.fake.controls.leads().leads.flatMap((lead) => lead.request_ids);
     checks.check(`delivery (${servers} servers): every lead created at the fake exactly once`, received.length === options.leads && new Set(received).size === options.leads, `${received.length} created, ${new Set(received).size} distinct`);
     const rateLimitedAtFake = (world.fake.controls.snapshot().calls.rateLimited) - limitedBefore;
+    // The servers share amoCRM's 7 calls per second through the database: however many deliver, amoCRM sees one client.
+    checks.check(`delivery (${servers} servers): no call over amoCRM's rate limit (429) at the fake`, rateLimitedAtFake === 0, `${rateLimitedAtFake} answered 429`);
     return { servers, leads: options.leads, seconds, rateLimitedAtFake };
   } finally {
     await pool.end();

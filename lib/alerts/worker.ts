@@ -18,7 +18,8 @@ import { notifyAlertQueued, onAlertQueued } from "./wake";
  * sends it started: a channel that fails or hangs (10 s at most, lib/alerts/deliver.ts) reschedules only its own rows
  * with backoff while later alerts reach the other channels, and it never touches the lead queue (its own loop and
  * lease). Every half minute it also looks for the happenings nothing else announces: a refresh token that dies
- * within 7 days, leads held longer than 15 minutes.
+ * within 7 days, leads held longer than 15 minutes. Being the one claimer is also why its claim needs no SKIP LOCKED
+ * on PostgreSQL (see claimDueAlerts).
  */
 
 const LEASE_NAME = "alert-worker";

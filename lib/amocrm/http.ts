@@ -1,6 +1,7 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import { getEnv } from "@/lib/env";
+import { readSharedCallWindow, takeSharedCallStart } from "@/lib/db/amocrm-call-starts";
+import { databaseEngine, getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseAccountHost } from "./platform";
 import { bodyKindOf, mapProviderError, retryAfterOf, type BodyKind } from "./provider-errors";
@@ -33,12 +34,28 @@ export function resolveOutboundUrl(host: string, path: string): URL {
 // One sliding window for every call the app makes to amoCRM, token calls included: at most 7 starts in any second
 // (docs/amocrm-contract.md §9.8, §11.6). amoCRM counts arrivals, not departures: a call delayed in transit can land
 // closer to the next one than it left, so the window is kept a little longer than a second.
+//
+// On SQLite the window is this process's (one server process holds a SQLite database). On PostgreSQL several servers
+// may call amoCRM for the same account at once, so the window lives in the database (lib/db/amocrm-call-starts.ts)
+// and holds for all of them together: two servers delivering in parallel still start at most 7 calls a second.
 const WINDOW_MS = 1000;
 const TRANSIT_SLACK_MS = 100;
 // On globalThis: Next may load this module more than once per process, and the limit is the process's.
 const limiter = globalThis as unknown as { amocrmCallStarts?: number[] };
 
 const LIMITER_SPAN_MS = WINDOW_MS + TRANSIT_SLACK_MS;
+
+/** Whether the window is shared through the database (PostgreSQL) rather than kept in this process. */
+function windowIsShared(): boolean {
+  return databaseEngine() === "postgres";
+}
+
+/** How long until `calls` more calls could start at once, given the starts inside the window (oldest first). */
+function waitInWindow(starts: readonly number[], calls: number, now: number): number {
+  const overflow = starts.length + calls - MAX_REQUESTS_PER_SECOND;
+  if (overflow <= 0) return 0;
+  return LIMITER_SPAN_MS - (now - (starts[overflow - 1] ?? now)) + 1;
+}
 
 /** The starts still inside the window, pruned in place; the oldest first. */
 function recentStarts(now: number): number[] {
@@ -48,19 +65,44 @@ function recentStarts(now: number): number[] {
 }
 
 /** How long until `calls` more calls could start at once: 0 when they could start now. */
-function waitBeforeRoomFor(calls: number, now: number): number {
-  const starts = recentStarts(now);
-  const overflow = starts.length + calls - MAX_REQUESTS_PER_SECOND;
-  if (overflow <= 0) return 0;
-  return LIMITER_SPAN_MS - (now - (starts[overflow - 1] ?? now)) + 1;
+async function waitBeforeRoomFor(calls: number): Promise<number> {
+  if (windowIsShared()) {
+    const { now, starts } = await readSharedCallWindow({ spanMs: LIMITER_SPAN_MS });
+    return waitInWindow(starts, calls, now);
+  }
+  const now = Date.now();
+  return waitInWindow(recentStarts(now), calls, now);
+}
+
+// On PostgreSQL this process's callers ask the database for a start one at a time, in arrival order: a burst of
+// callers then costs one waiting transaction per server, not one each, all woken together and contending for the
+// lock, and a start is followed by its request at once instead of after the herd's queries.
+const sharedQueue = globalThis as unknown as { amocrmSharedSlotTail?: Promise<void> };
+
+async function takeSharedSlotInTurn(): Promise<void> {
+  const previous = sharedQueue.amocrmSharedSlotTail ?? Promise.resolve();
+  let done!: () => void;
+  sharedQueue.amocrmSharedSlotTail = new Promise<void>((resolve) => (done = resolve));
+  try {
+    await previous;
+    for (;;) {
+      const wait = await takeSharedCallStart({ spanMs: LIMITER_SPAN_MS, decide: ({ starts, now }) => waitInWindow(starts, 1, now) });
+      if (wait === 0) return;
+      await sleep(wait);
+    }
+  } finally {
+    done();
+  }
 }
 
 async function waitForSlot(): Promise<void> {
+  if (windowIsShared()) return takeSharedSlotInTurn();
   for (;;) {
     const now = Date.now();
-    const wait = waitBeforeRoomFor(1, now);
+    const starts = recentStarts(now);
+    const wait = waitInWindow(starts, 1, now);
     if (wait === 0) {
-      recentStarts(now).push(now);
+      starts.push(now);
       return;
     }
     await sleep(wait);
@@ -72,7 +114,7 @@ async function waitForSlot(): Promise<void> {
  * for callers (the benchmark) that want to measure a burst of calls apart from the policy's waiting.
  */
 export async function waitForCapacity(calls: number): Promise<void> {
-  for (let wait = waitBeforeRoomFor(calls, Date.now()); wait > 0; wait = waitBeforeRoomFor(calls, Date.now())) {
+  for (let wait = await waitBeforeRoomFor(calls); wait > 0; wait = await waitBeforeRoomFor(calls)) {
     await sleep(wait);
   }
 }

@@ -121,6 +121,14 @@ export interface ClaimedAlert extends Omit<AlertDelivery, "detail"> {
 export async function claimDueAlerts({ owner, limit, now }: { owner: string; limit: number; now: Date }): Promise<ClaimedAlert[]> {
   // One writer at a time on either engine (SQLite's write lock, PostgreSQL's writer advisory lock), and the update
   // only takes rows still `queued`: two instances never claim the same delivery, whichever wins the race.
+  //
+  // Not `FOR UPDATE SKIP LOCKED` as the lead claim is, on purpose. SKIP LOCKED lets several claimers work in
+  // parallel, and the alert queue has one claimer: the worker holding the `alert-worker` lease (lib/alerts/worker.ts),
+  // so it would gain nothing. And it would lose occurrences: enqueueAlertEventTx reads a waiting delivery and then
+  // folds the new occurrence into it `where status = 'queued'`; a claim outside the writer lock could commit between
+  // that read and that update, which would then change nothing. Under the writer lock the claim waits for the
+  // enqueue, or the enqueue sees the claimed row and queues a new delivery (tests/unit/db-engines.test.ts, "never
+  // loses an alert folded into a waiting delivery").
   const claimed = await writeTransaction(async (tx) => {
     const due = (
       await tx

@@ -167,6 +167,7 @@ export async function applyMigrations(): Promise<void> {
 /** Advisory lock keys of this app (64-bit; any fixed numbers no other application on the database uses). */
 export const MIGRATION_LOCK_KEY = 7_424_001;
 export const WRITER_LOCK_KEY = 7_424_002;
+export const AMOCRM_CALLS_LOCK_KEY = 7_424_003;
 
 /** Closes the connections (scripts and tests that end their process cleanly). */
 export async function closeDb(): Promise<void> {

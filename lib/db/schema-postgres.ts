@@ -273,3 +273,23 @@ export const alertChannelHealth = pgTable("alert_channel_health", {
   lastErrorAt: timestamp("last_error_at"),
   lastSuccessAt: timestamp("last_success_at"),
 });
+
+export const amocrmCallStarts = pgTable(
+  "amocrm_call_starts",
+  {
+    // 64-bit: at amoCRM's 7 calls a second a 32-bit identity would run out in under ten years.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    startedAt: timestamp("started_at").notNull(),
+  },
+  (table) => [index("amocrm_call_starts_started_idx").on(table.startedAt)],
+);
+
+export const leadRateBuckets = pgTable(
+  "lead_rate_buckets",
+  {
+    apiKeyId: text("api_key_id").notNull(),
+    minuteStart: timestamp("minute_start").notNull(),
+    accepted: integer("accepted").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.apiKeyId, table.minuteStart] })],
+);

@@ -345,3 +345,28 @@ export const alertChannelHealth = sqliteTable("alert_channel_health", {
   lastErrorAt: timestamp("last_error_at"),
   lastSuccessAt: timestamp("last_success_at"),
 });
+
+/**
+ * Throttles shared by several servers on one PostgreSQL database (lib/db/shared-throttles.ts). On SQLite, one server
+ * process holds the database and counts in memory, so these stay empty there.
+ */
+/** When each recent call to amoCRM started (the database's clock): the 7-per-second window of every server at once. */
+export const amocrmCallStarts = sqliteTable(
+  "amocrm_call_starts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    startedAt: timestamp("started_at").notNull(),
+  },
+  (table) => [index("amocrm_call_starts_started_idx").on(table.startedAt)],
+);
+
+/** Accepted lead posts per site API key per calendar minute (`LEADS_RATE_PER_MINUTE` across servers). */
+export const leadRateBuckets = sqliteTable(
+  "lead_rate_buckets",
+  {
+    apiKeyId: text("api_key_id").notNull(),
+    minuteStart: timestamp("minute_start").notNull(),
+    accepted: integer("accepted").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.apiKeyId, table.minuteStart] })],
+);

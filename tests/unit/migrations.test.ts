@@ -16,6 +16,12 @@ const RECORDED_BEFORE_THE_MOVE = [
   { created_at: 1796224982781, hash: "1f0bb3cf92f79226b7d7e1ded07152ff86f99721a4c379b5e3b4045d316a0afe" },
 ];
 
+// Added after the move: pinned the same way, so an edited migration is caught before a database records it.
+const ADDED_SINCE = [
+  // 0005_shared_throttles: the amoCRM call window and the per-key lead buckets shared across servers.
+  { created_at: 1796235891259, hash: "70b31e2a7f21545cbe4543e7ad2033dc26246de854320783feb704d635832fe7" },
+];
+
 describe("SQLite migrations", () => {
   it("keep the hashes and times existing databases recorded", () => {
     const journal = JSON.parse(fs.readFileSync(path.join(FOLDER, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string; when: number }> };
@@ -24,5 +30,6 @@ describe("SQLite migrations", () => {
       hash: createHash("sha256").update(fs.readFileSync(path.join(FOLDER, `${entry.tag}.sql`), "utf8")).digest("hex"),
     }));
     expect(current.slice(0, RECORDED_BEFORE_THE_MOVE.length)).toEqual(RECORDED_BEFORE_THE_MOVE);
+    expect(current.slice(RECORDED_BEFORE_THE_MOVE.length, RECORDED_BEFORE_THE_MOVE.length + ADDED_SINCE.length)).toEqual(ADDED_SINCE);
   });
 });
