@@ -47,12 +47,7 @@ export type AcceptOutcome =
   | { kind: "replayed"; answer: StoredAnswer }
   | { kind: "reused" };
 
-/**
- * Stores a new lead, with its idempotency record when the site sent a key, in one write transaction: either the lead
- * and its replayable answer are both committed, or neither. A key seen within 24 hours answers the first answer
- * again (same body) or `reused` (another body), and stores nothing.
- */
-export async function acceptLead(input: {
+export interface AcceptInput {
   id: string;
   apiKeyId: string;
   /** The key's last use as the caller read it, if it did: a key used within the minute is not written again. */
@@ -61,39 +56,99 @@ export async function acceptLead(input: {
   idempotency: { key: string; requestHash: string } | null;
   answer: (id: string) => StoredAnswer;
   now: Date;
-}): Promise<AcceptOutcome> {
-  const { id, apiKeyId, keyLastUsedAt, lead, idempotency, now } = input;
+}
+
+/**
+ * Stores a new lead, with its idempotency record when the site sent a key, in one write transaction: either the lead
+ * and its replayable answer are both committed, or neither. A key seen within 24 hours answers the first answer
+ * again (same body) or `reused` (another body), and stores nothing. Resolves only once the lead is committed.
+ */
+export async function acceptLead(input: AcceptInput): Promise<AcceptOutcome> {
+  const dataEnc = sealData(input.id, input.lead);
+  const idempotency = input.idempotency;
+  if (!idempotency) return { kind: "accepted", answer: await commitWithGroup({ input, dataEnc }) };
+  const { apiKeyId, now } = input;
   return writeTransaction(async (tx): Promise<AcceptOutcome> => {
-    if (idempotency) {
-      const earlier = firstRow(
-        await tx
-          .select()
-          .from(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key))),
-      );
-      if (earlier && earlier.createdAt.getTime() > now.getTime() - IDEMPOTENCY_WINDOW_MS) {
-        if (earlier.requestHash !== idempotency.requestHash) return { kind: "reused" };
-        return { kind: "replayed", answer: { status: earlier.responseStatus, body: earlier.responseBody } };
-      }
-      if (earlier) await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key)));
-    }
-    await insertLeadQuery(tx).execute({ id, apiKeyId, source: lead.source, dataEnc: sealData(id, lead), now });
-    const answer = input.answer(id);
-    if (idempotency) {
+    const earlier = firstRow(
       await tx
-        .insert(idempotencyKeys)
-        .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now });
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key))),
+    );
+    if (earlier && earlier.createdAt.getTime() > now.getTime() - IDEMPOTENCY_WINDOW_MS) {
+      if (earlier.requestHash !== idempotency.requestHash) return { kind: "reused" };
+      return { kind: "replayed", answer: { status: earlier.responseStatus, body: earlier.responseBody } };
     }
-    // A key's last use is shown to the minute: one write a minute is enough, not one per lead.
-    const stale = new Date(now.getTime() - LAST_USED_PRECISION_MS);
-    if (!keyLastUsedAt || keyLastUsedAt < stale) {
-      await tx
-        .update(apiKeys)
-        .set({ lastUsedAt: now })
-        .where(and(eq(apiKeys.id, apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
-    }
+    if (earlier) await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, idempotency.key)));
+    const answer = await storeLead(tx, { input, dataEnc });
+    await tx
+      .insert(idempotencyKeys)
+      .values({ apiKeyId, key: idempotency.key, requestHash: idempotency.requestHash, responseStatus: answer.status, responseBody: answer.body, createdAt: now });
     return { kind: "accepted", answer };
   });
+}
+
+interface SealedLead {
+  input: AcceptInput;
+  dataEnc: string;
+}
+
+/** What every accepted lead writes: its row, and its key's last use once a minute. */
+async function storeLead(tx: Tx, { input, dataEnc }: SealedLead): Promise<StoredAnswer> {
+  const { id, apiKeyId, keyLastUsedAt, lead, now } = input;
+  await insertLeadQuery(tx).execute({ id, apiKeyId, source: lead.source, dataEnc, now });
+  // A key's last use is shown to the minute: one write a minute is enough, not one per lead.
+  const stale = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+  if (!keyLastUsedAt || keyLastUsedAt < stale) {
+    await tx
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+  }
+  return input.answer(id);
+}
+
+/**
+ * Group commit: the leads (without an Idempotency-Key) that arrive while the process's writer is busy are committed
+ * together, in the next write transaction. Each caller still gets its answer only after the commit that holds its
+ * lead, so a 202 still means stored; a burst pays for one commit (and one write of the pages it touched) instead of
+ * one per lead. Should that transaction fail, every lead in it is refused alike (503): none is half stored.
+ */
+interface Waiting extends SealedLead {
+  resolve: (answer: StoredAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
+// On globalThis: Next may load this module more than once per process, and the writer is the process's.
+const group = globalThis as unknown as { amocrmLeadGroup?: Waiting[] };
+
+function commitWithGroup(lead: SealedLead): Promise<StoredAnswer> {
+  return new Promise((resolve, reject) => {
+    const waiting = (group.amocrmLeadGroup ??= []);
+    waiting.push({ ...lead, resolve, reject });
+    if (waiting.length === 1) void commitGroup();
+  });
+}
+
+async function commitGroup(): Promise<void> {
+  let taken: Waiting[] = [];
+  const take = () => {
+    taken = group.amocrmLeadGroup ?? [];
+    group.amocrmLeadGroup = undefined;
+  };
+  try {
+    const answers = await writeTransaction(async (tx) => {
+      // Taken when the writer's turn comes, so everything that arrived while waiting for it joins.
+      take();
+      const stored: StoredAnswer[] = [];
+      for (const lead of taken) stored.push(await storeLead(tx, lead));
+      return stored;
+    });
+    taken.forEach((lead, i) => lead.resolve(answers[i] as StoredAnswer));
+  } catch (error) {
+    if (taken.length === 0) take();
+    for (const lead of taken) lead.reject(error);
+  }
 }
 
 // The statement every accepted lead runs, prepared once (lib/db/prepared.ts).

@@ -1,15 +1,30 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { setupTempEnv } from "./helpers/test-env";
 
-setupTempEnv();
+const { databasePath } = setupTempEnv();
 const leads = await import("@/lib/db/leads");
 const { getSqlite } = await import("@/lib/db/client");
 const { createApiKey, listApiKeys } = await import("@/lib/db/api-keys");
+const { writeTransaction } = await import("@/lib/db/transaction");
 
 const utm = { source: null, medium: null, campaign: null, content: null, term: null };
 const answer = (id: string) => ({ status: 202, body: JSON.stringify({ ok: true, lead: { id, status: "queued" } }) });
 let counter = 0;
 const newId = () => `3f2a9c1e-0000-4000-8000-${String((counter += 1)).padStart(12, "0")}`;
+
+/** Opens a write transaction and keeps it open, as a slow writer would, until `release`. */
+async function holdWriter(): Promise<{ release: () => void; done: Promise<void> }> {
+  let release!: () => void;
+  let started!: () => void;
+  const open = new Promise<void>((resolve) => (started = resolve));
+  const done = writeTransaction(() => {
+    started();
+    return new Promise<void>((resolve) => (release = resolve));
+  });
+  await open;
+  return { release, done };
+}
 
 async function accept(now: Date, idempotency: { key: string; requestHash: string } | null = null, name = "Ali") {
   return leads.acceptLead({ id: newId(), apiKeyId: "key-1", lead: { name, phone: "+998901234567", email: null, message: null, source: "form", pageUrl: null, utm }, idempotency, answer, now });
@@ -39,6 +54,54 @@ describe("the lead store", () => {
     const twoMinutesLater = new Date(minuteLater.getTime() + 2 * leads.LAST_USED_PRECISION_MS);
     await leads.acceptLead({ id: newId(), apiKeyId: apiKey.id, keyLastUsedAt: minuteLater, lead, idempotency: null, answer, now: twoMinutesLater });
     expect(await lastUsed()).toBe(twoMinutesLater.getTime());
+  });
+
+  it("commits leads that arrive while the writer is busy together, answering each only once its lead is committed", async () => {
+    getSqlite().pragma("wal_checkpoint(TRUNCATE)");
+    const writer = await holdWriter();
+    const ids = Array.from({ length: 30 }, () => newId());
+    let answered = 0;
+    const accepted = ids.map((id) =>
+      leads.acceptLead({ id, apiKeyId: "key-group", lead: { name: "Ali", phone: "+998901234567", email: null, message: null, source: "form", pageUrl: null, utm }, idempotency: null, answer, now: new Date() }).then((outcome) => {
+        answered += 1;
+        return outcome;
+      }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered, "no answer before the commit").toBe(0);
+    writer.release();
+    await writer.done;
+    expect((await Promise.all(accepted)).map((outcome) => outcome.kind)).toEqual(ids.map(() => "accepted"));
+
+    // Committed, as another connection sees it, and in fewer commits than leads: each commit appends at least one frame.
+    const reader = new Database(databasePath, { readonly: true });
+    try {
+      const stored = reader.prepare("SELECT count(*) AS n FROM leads WHERE api_key_id = 'key-group'").get() as { n: number };
+      expect(stored.n).toBe(30);
+    } finally {
+      reader.close();
+    }
+    const [checkpoint] = getSqlite().pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
+    expect(checkpoint?.log).toBeLessThan(30);
+  });
+
+  it("refuses every lead of a group whose commit fails, stores none of them, and commits the next lead again", async () => {
+    const writer = await holdWriter();
+    const lead = { name: "Ali", phone: "+998901234567", email: null, message: null, source: "form", pageUrl: null, utm };
+    const duplicate = newId();
+    const outcomes = [duplicate, duplicate, newId()].map((id) =>
+      leads.acceptLead({ id, apiKeyId: "key-failing", lead, idempotency: null, answer, now: new Date() }).then(
+        () => "accepted",
+        () => "refused",
+      ),
+    );
+    writer.release();
+    await writer.done;
+    expect(await Promise.all(outcomes)).toEqual(["refused", "refused", "refused"]);
+    const count = () => (getSqlite().prepare("SELECT count(*) AS n FROM leads WHERE api_key_id = 'key-failing'").get() as { n: number }).n;
+    expect(count()).toBe(0);
+    expect((await leads.acceptLead({ id: newId(), apiKeyId: "key-failing", lead, idempotency: null, answer, now: new Date() })).kind).toBe("accepted");
+    expect(count()).toBe(1);
   });
 
   it("replays an Idempotency-Key for 24 hours, refuses it with another body, and forgets it afterwards", async () => {
