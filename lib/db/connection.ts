@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { AlertEvent } from "@/lib/alerts/events";
 import { enqueueAlertEventTx } from "./alert-deliveries";
-import { affectedRows, firstRow, getDb } from "./client";
+import { affectedRows, firstRow, getDb, type Db, type Tx } from "./client";
 import { CONNECTION_ID, insertEvent, type EventInput } from "./events";
 import { preparedQuery } from "./prepared";
 import type { Connection, NewConnection } from "./schema";
@@ -17,11 +17,13 @@ import { writeStatement, writeTransaction } from "./transaction";
 
 const slot = (column: SecretColumn<"connections">) => ({ table: "connections" as const, column, rowId: CONNECTION_ID });
 
+// Every token use, every status request and every state change reads this row: prepared once, building it each
+// time cost 20 times the read itself.
+const theRow = (db: Db | Tx) =>
+  preparedQuery("connections.the-row", db, (handle) => handle.select().from(connections).where(eq(connections.id, CONNECTION_ID)).prepare());
+
 export async function getConnection(): Promise<Connection | undefined> {
-  // Every token use and every status request reads this row: prepared once, building it each time cost 20 times
-  // the read itself.
-  const query = preparedQuery("connections.the-row", getDb(), (db) => db.select().from(connections).where(eq(connections.id, CONNECTION_ID)).prepare());
-  return firstRow(await query.execute());
+  return firstRow(await theRow(getDb()).execute());
 }
 
 /** The access token alone, for the hot path that only needs it; throws DecryptionError like readSecrets. */
@@ -86,7 +88,7 @@ export async function updateConnection(
   decide: (row: Connection | undefined) => ConnectionWrite | null,
 ): Promise<{ written: boolean; before: Connection | undefined }> {
   return writeTransaction(async (tx) => {
-    const before = firstRow(await tx.select().from(connections).where(eq(connections.id, CONNECTION_ID)));
+    const before = firstRow(await theRow(tx).execute());
     const write = decide(before);
     if (!write) return { written: false, before };
     const values: Partial<NewConnection> = { ...write.fields };

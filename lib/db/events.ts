@@ -1,6 +1,7 @@
 import "server-only";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "./client";
+import { preparedQuery } from "./prepared";
 import type { ConnectionEvent } from "./schema";
 import { connectionEvents } from "./tables";
 import { writeStatement } from "./transaction";
@@ -23,16 +24,21 @@ export interface EventInput extends Actor {
 
 /** For lib/db writers: records the event inside their transaction. */
 export async function insertEvent(tx: Tx, { type, details, at, actor, actorEmail }: EventInput): Promise<void> {
-  await tx
-    .insert(connectionEvents)
-    .values({
-      connectionId: CONNECTION_ID,
-      at,
-      actor,
-      actorEmail: actorEmail ?? null,
-      type,
-      details: details ? JSON.stringify(details) : null,
-    });
+  // Most writes log an event: prepared once, as the connection row's read is.
+  const insert = preparedQuery("connection-events.insert", tx, (db) =>
+    db
+      .insert(connectionEvents)
+      .values({
+        connectionId: CONNECTION_ID,
+        at: sql.placeholder("at"),
+        actor: sql.placeholder("actor"),
+        actorEmail: sql.placeholder("actorEmail"),
+        type: sql.placeholder("type"),
+        details: sql.placeholder("details"),
+      })
+      .prepare(),
+  );
+  await insert.execute({ at, actor, actorEmail: actorEmail ?? null, type, details: details ? JSON.stringify(details) : null });
 }
 
 export async function addEvent(input: Omit<EventInput, "at"> & { at?: Date }): Promise<void> {
