@@ -1,4 +1,7 @@
 import fs from "node:fs";
+import http, { type IncomingMessage, type RequestOptions } from "node:http";
+import https from "node:https";
+import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { setupTempEnv } from "./helpers/test-env";
@@ -44,7 +47,8 @@ describe("one outbound gate", () => {
     });
     expect(files.length).toBeGreaterThan(40);
     expect(offenders).toEqual([]);
-    expect(fs.readFileSync(path.join(ROOT, GATE), "utf8")).toMatch(/redirect: "manual"/);
+    // The gate sends with node:http(s), which follows no redirect; fetch would follow one unless told not to.
+    expect(fs.readFileSync(path.join(ROOT, GATE), "utf8")).not.toMatch(/\bfetch\s*\(/);
     // Neither alert gate knows amoCRM's tokens: they import nothing from lib/amocrm.
     for (const gate of ALERT_GATES) expect(fs.readFileSync(path.join(ROOT, gate), "utf8")).not.toMatch(/from\s+["']@\/lib\/amocrm/);
   });
@@ -57,7 +61,7 @@ describe("one outbound gate", () => {
 
   it("refuses and logs everything else before a socket is opened", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const opened = [vi.spyOn(http, "request"), vi.spyOn(https, "request"), vi.spyOn(globalThis, "fetch")];
     for (const [host, pathname] of [
       ["evil.example", "/x"],
       ["x.amocrm.ru.evil.example", "/x"],
@@ -69,24 +73,88 @@ describe("one outbound gate", () => {
     ] as const) {
       await expect(amoHttp({ host, path: pathname })).rejects.toMatchObject({ code: "referer_invalid" });
     }
-    expect(fetchSpy).not.toHaveBeenCalled();
+    for (const spy of opened) expect(spy).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("outbound request refused"));
     warn.mockRestore();
-    fetchSpy.mockRestore();
+    for (const spy of opened) spy.mockRestore();
+  });
+});
+
+/**
+ * Answers the gate's https requests to amoCRM from a server on loopback: each request is stamped when it is created
+ * and sent over plain HTTP, through a kept-alive agent as the gate's own.
+ */
+async function answerOnLoopback(handler: http.RequestListener) {
+  const starts: number[] = [];
+  const connections: Socket[] = [];
+  const server = http.createServer(handler);
+  server.on("connection", (socket) => connections.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const spy = vi.spyOn(https, "request").mockImplementation(((_url: URL, options: RequestOptions, onResponse: (response: IncomingMessage) => void) => {
+    starts.push(Date.now());
+    return http.request({ host: "127.0.0.1", port, path: "/", method: options.method, headers: options.headers, signal: options.signal, agent }, onResponse);
+  }) as unknown as typeof https.request);
+  return {
+    starts,
+    connections,
+    close: async () => {
+      spy.mockRestore();
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("the transport", () => {
+  const call = (options: { timeoutMs?: number; signal?: AbortSignal } = {}) => amoHttp({ host: "acoustic.amocrm.ru", path: "/api/v4/account", ...options });
+
+  it("gives up on a server that does not answer, and on an aborted call, as a timeout", async () => {
+    const amocrm = await answerOnLoopback(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    await expect(call({ timeoutMs: 200 })).rejects.toMatchObject({ code: "provider_timeout" });
+    await expect(call({ signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ code: "provider_timeout" });
+    vi.mocked(console.warn).mockRestore();
+    await amocrm.close();
+  });
+
+  it("never takes a body cut off half-way for an answer", async () => {
+    const amocrm = await answerOnLoopback((_request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "100" });
+      response.write('{"id": 1, "na');
+      setImmediate(() => response.socket?.destroy());
+    });
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    await expect(call()).rejects.toMatchObject({ code: "network_error" });
+    vi.mocked(console.warn).mockRestore();
+    await amocrm.close();
+  });
+
+  it("sends a request once more when the server closed the kept-alive connection it was written to", async () => {
+    let served = 0;
+    const amocrm = await answerOnLoopback((request, response) => {
+      served += 1;
+      // The second request arrives on the first request's connection: close it unanswered, as an idle server does.
+      if (served === 2) return request.socket.destroy();
+      response.writeHead(200, { "Content-Type": "application/json" }).end('{"served": ' + served + "}");
+    });
+    expect(await call()).toMatchObject({ status: 200, body: { served: 1 } });
+    expect(await call()).toMatchObject({ status: 200, body: { served: 3 } });
+    expect(amocrm.connections).toHaveLength(2);
+    await amocrm.close();
   });
 });
 
 describe("the one rate limiter", () => {
   const SPAN_MS = 1100;
-  // The limiter stamps a call just before fetch is called; the fetch spy sees it a moment later.
+  // The limiter stamps a call just before its request is created; the spy sees it a moment later.
   const STAMP_TO_FETCH_SLACK_MS = 100;
 
   it("lets 7 calls start in any 1.1 s, holds the 8th, and says when a burst could leave unheld", async () => {
-    const starts: number[] = [];
-    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
-      starts.push(Date.now());
-      return new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } });
-    });
+    const amocrm = await answerOnLoopback((_request, response) => response.writeHead(200, { "Content-Type": "application/json" }).end("{}"));
+    const { starts } = amocrm;
     const call = () => amoHttp({ host: "acoustic.amocrm.ru", path: "/api/v4/account" });
 
     await Promise.all(Array.from({ length: 8 }, call));
@@ -100,6 +168,6 @@ describe("the one rate limiter", () => {
     expect(ready - eighth).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_FETCH_SLACK_MS);
     await Promise.all(Array.from({ length: 7 }, call));
     expect(starts.slice(8).every((at) => at - ready < SPAN_MS)).toBe(true);
-    fetchSpy.mockRestore();
+    await amocrm.close();
   });
 });

@@ -3,6 +3,7 @@
 // it prints "ready", waits for "go" on stdin so both servers start together, then either starts <n> amoCRM calls at
 // once (`calls <n>`) or posts <n> leads at once with one site key (`leads <n> <key> <now ms>`), prints what each
 // got (and when each call left) as one JSON line, and exits.
+import diagnostics from "node:diagnostics_channel";
 import readline from "node:readline";
 import { amoHttp } from "@/lib/amocrm/http";
 import { closeDb } from "@/lib/db/client";
@@ -31,14 +32,10 @@ async function main(): Promise<void> {
   const n = Number(count);
   // A running server has long loaded its HTTP client and holds a connection: warm both outside the limiter, so the
   // first call's one-off set-up does not delay its arrival past the window's transit slack.
-  if (mode === "calls" && process.env.AMOCRM_API_ORIGIN) await (await fetch(`${process.env.AMOCRM_API_ORIGIN}/warm-up`)).text();
-  // When each request left this server: the moment amoHttp hands it to fetch, after the limiter let it start.
+  if (mode === "calls" && process.env.AMOCRM_API_ORIGIN) await amoHttp({ host: "acoustic.amocrm.ru", path: "/warm-up" });
+  // When each request left this server: the moment amoHttp creates it, after the limiter let it start.
   const departures: number[] = [];
-  const send = globalThis.fetch;
-  globalThis.fetch = (input, init) => {
-    departures.push(Date.now());
-    return send(input, init);
-  };
+  diagnostics.subscribe("http.client.request.start", () => departures.push(Date.now()));
   console.log("ready");
   await new Promise<void>((resolve) => readline.createInterface({ input: process.stdin }).once("line", () => resolve()));
   const work =
