@@ -15,6 +15,31 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
+/**
+ * Closes the previous block's client (it may belong to the other engine), points DATABASE_URL at a fresh SQLite
+ * file or, given a name, at a new database of that name on the test PostgreSQL server, loads every module afresh and
+ * migrates. Returns the PostgreSQL URL, or "" for SQLite.
+ */
+async function openDatabase(postgresDatabase: string | null): Promise<string> {
+  const previous = await import("@/lib/db/client");
+  await previous.closeDb();
+  let url = "";
+  if (postgresDatabase) {
+    postgres ??= await startTestPostgres();
+    url = await postgres.createDatabase(postgresDatabase);
+  }
+  setupTempEnv(url ? { DATABASE_URL: url } : {});
+  vi.resetModules();
+  const { migrateDatabase } = await import("@/lib/db/migrate");
+  await migrateDatabase();
+  return url;
+}
+
+async function closeDatabase(): Promise<void> {
+  const { closeDb } = await import("@/lib/db/client");
+  await closeDb();
+}
+
 const utm = { source: null, medium: null, campaign: null, content: null, term: null };
 const answer = (id: string) => ({ status: 202, body: JSON.stringify({ ok: true, lead: { id, status: "queued" } }) });
 
@@ -35,25 +60,8 @@ describe.each<Engine>(["sqlite", "postgres"])("the data layer on %s", (engine) =
   let counter = 0;
   const newId = () => `3f2a9c1e-0000-4000-8000-${String((counter += 1)).padStart(12, "0")}`;
 
-  beforeAll(async () => {
-    // A previous block's client belongs to the other engine: close it, then load every module afresh.
-    const previous = await import("@/lib/db/client");
-    await previous.closeDb();
-    let url: string | undefined;
-    if (engine === "postgres") {
-      postgres ??= await startTestPostgres();
-      url = await postgres.createDatabase("data_layer");
-    }
-    setupTempEnv(url ? { DATABASE_URL: url } : {});
-    vi.resetModules();
-    const { migrateDatabase } = await import("@/lib/db/migrate");
-    await migrateDatabase();
-  }, 60_000);
-
-  afterAll(async () => {
-    const { closeDb } = await import("@/lib/db/client");
-    await closeDb();
-  });
+  beforeAll(() => openDatabase(engine === "postgres" ? "data_layer" : null), 60_000);
+  afterAll(closeDatabase);
 
   async function accept(now: Date, idempotency: { key: string; requestHash: string } | null = null, name = "Ali") {
     const { acceptLead } = await import("@/lib/db/leads");
@@ -458,20 +466,9 @@ describe("throttles shared by servers on one PostgreSQL database", () => {
   let url = "";
 
   beforeAll(async () => {
-    const previous = await import("@/lib/db/client");
-    await previous.closeDb();
-    postgres ??= await startTestPostgres();
-    url = await postgres.createDatabase("shared_throttles");
-    setupTempEnv({ DATABASE_URL: url });
-    vi.resetModules();
-    const { migrateDatabase } = await import("@/lib/db/migrate");
-    await migrateDatabase();
+    url = await openDatabase("shared_throttles");
   }, 60_000);
-
-  afterAll(async () => {
-    const { closeDb } = await import("@/lib/db/client");
-    await closeDb();
-  });
+  afterAll(closeDatabase);
 
   interface Outcomes {
     outcomes: Array<number | string>;
