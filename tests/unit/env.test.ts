@@ -164,3 +164,35 @@ describe("production start", () => {
     }
   });
 });
+
+/** A production environment with nothing optional set. */
+const productionBase = () => ({
+  NODE_ENV: "production",
+  APP_URL: "https://admin.example.uz",
+  ENCRYPTION_KEY: key,
+  AUTH_SECRET: "x".repeat(40),
+  DATABASE_URL: tempDb(),
+});
+
+describe("alert configuration", () => {
+  it("refuses private webhook addresses in production unless ALERT_WEBHOOK_ALLOW_PRIVATE=1, allows them in development", () => {
+    expect(parseEnv(productionBase()).alertWebhookAllowPrivate).toBe(false);
+    expect(parseEnv({ ...productionBase(), ALERT_WEBHOOK_ALLOW_PRIVATE: "1" }).alertWebhookAllowPrivate).toBe(true);
+    expect(parseEnv({ ...productionBase(), NODE_ENV: "development" }).alertWebhookAllowPrivate).toBe(true);
+    expect(problemsOf({ ...productionBase(), ALERT_WEBHOOK_ALLOW_PRIVATE: "yes" })).toEqual(["ALERT_WEBHOOK_ALLOW_PRIVATE: must be 1 or 0"]);
+  });
+
+  it("channels are off until configured, and the Telegram origin defaults to api.telegram.org", () => {
+    const env = parseEnv(productionBase());
+    expect(env).toMatchObject({ telegramBotToken: undefined, telegramApiOrigin: "https://api.telegram.org", smtpUrl: undefined, alertEmailFrom: undefined });
+  });
+
+  it("a malformed bot token or SMTP URL names the variable and never echoes the value", () => {
+    const problems = problemsOf({ ...productionBase(), TELEGRAM_BOT_TOKEN: "secret-but-wrong", SMTP_URL: "http://user:hunter2-secret@mail.example.uz" });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^TELEGRAM_BOT_TOKEN: /);
+    expect(problems[1]).toMatch(/^SMTP_URL: /);
+    expect(problems.join("\n")).not.toContain("secret-but-wrong");
+    expect(problems.join("\n")).not.toContain("hunter2-secret");
+  });
+});
