@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
+import { ShownOnce } from "@/components/ui/shown-once";
 import {
   createTelegramLinkAction,
   removeWebhookAction,
@@ -62,21 +63,15 @@ export function WebhookForm({ text, hasWebhook }: { text: WebhookFormText; hasWe
     <div className="space-y-4">
       <div aria-live="polite">
         {secret && (
-          <Alert tone="success" role={null} title={text.savedTitle}>
+          <ShownOnce
+            title={text.savedTitle}
+            value={secret}
+            testId="webhook-secret-value"
+            text={{ label: text.secretLabel, copy: text.copy, copied: text.copied, hide: text.hide }}
+            onHide={() => setDismissed(state)}
+          >
             <p>{text.secretBody}</p>
-            <div className="mt-3">
-              <div className="text-sm font-medium">{text.secretLabel}</div>
-              <div className="mt-1 flex flex-wrap items-center gap-2">
-                <code data-testid="webhook-secret-value" className="min-w-0 flex-1 break-all rounded-md border border-emerald-300 bg-white px-3 py-2 font-mono text-sm text-slate-900">
-                  {secret}
-                </code>
-                <CopyButton value={secret} label={text.copy} copiedLabel={text.copied} />
-              </div>
-            </div>
-            <Button variant="secondary" size="sm" className="mt-3" onClick={() => setDismissed(state)}>
-              {text.hide}
-            </Button>
-          </Alert>
+          </ShownOnce>
         )}
         {removeState.status === "removed" && !hasWebhook && <Alert tone="info" role={null}>{text.removed}</Alert>}
       </div>

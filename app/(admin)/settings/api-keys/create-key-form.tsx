@@ -1,10 +1,9 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
+import { ShownOnce } from "@/components/ui/shown-once";
 import { createApiKeyAction, type CreateApiKeyState } from "./actions";
 
 export interface CreateKeyFormText {
@@ -33,24 +32,15 @@ export function CreateKeyForm({ text }: { text: CreateKeyFormText }) {
     <div className="space-y-5">
       <div aria-live="polite">
         {created && (
-          <Alert tone="success" role={null} title={created.title}>
+          <ShownOnce
+            title={created.title}
+            value={created.key}
+            testId="api-key-value"
+            text={{ label: text.keyLabel, copy: text.copy, copied: text.copied, hide: text.hide }}
+            onHide={() => setDismissed(state)}
+          >
             <p>{text.createdBody}</p>
-            <div className="mt-3">
-              <div className="text-sm font-medium">{text.keyLabel}</div>
-              <div className="mt-1 flex flex-wrap items-center gap-2">
-                <code
-                  data-testid="api-key-value"
-                  className="min-w-0 flex-1 break-all rounded-md border border-emerald-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
-                >
-                  {created.key}
-                </code>
-                <CopyButton value={created.key} label={text.copy} copiedLabel={text.copied} />
-              </div>
-            </div>
-            <Button variant="secondary" size="sm" className="mt-3" onClick={() => setDismissed(state)}>
-              {text.hide}
-            </Button>
-          </Alert>
+          </ShownOnce>
         )}
       </div>
       <form aria-label={text.title} action={action} className="space-y-4" noValidate>
