@@ -253,10 +253,13 @@ function send(url: URL, init: { method: string; headers: Record<string, string>;
         ? https.request(url, { ...options, agent: agents.amocrmHttpAgents?.https }, onResponse)
         : http.request(url, { ...options, agent: agents.amocrmHttpAgents?.http }, onResponse);
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
-      // The server closed a kept-alive connection just as this request was written to it: nothing reached the
-      // server, so the request is sent once more on a new connection (Node's documented `reusedSocket` case).
-      if (retry && !answered && outgoing.reusedSocket && error.code === "ECONNRESET" && !init.signal.aborted) resolve(send(url, init, false));
-      else reject(error);
+      // A kept-alive connection closed under a request: most likely the server had closed it as idle just before
+      // (Node's documented `reusedSocket` case), but the server may also have handled the request and then dropped the
+      // connection. Only a GET is sent once more; a POST fails as a network error, and its caller decides (the lead
+      // worker searches amoCRM for the leads before it sends them again).
+      if (retry && init.method === "GET" && !answered && outgoing.reusedSocket && error.code === "ECONNRESET" && !init.signal.aborted) {
+        resolve(send(url, init, false));
+      } else reject(error);
     });
     outgoing.end(init.body);
   });

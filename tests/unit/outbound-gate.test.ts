@@ -145,6 +145,22 @@ describe("the transport", () => {
     expect(amocrm.connections).toHaveLength(2);
     await amocrm.close();
   });
+
+  it("never sends a POST twice: the server may have handled it before it dropped the connection", async () => {
+    let served = 0;
+    const amocrm = await answerOnLoopback((request, response) => {
+      served += 1;
+      if (served === 2) return request.socket.destroy();
+      response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
+    });
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const post = () => amoHttp({ host: "acoustic.amocrm.ru", path: "/api/v4/leads/complex", method: "POST", json: [] });
+    expect(await post()).toMatchObject({ status: 200 });
+    await expect(post()).rejects.toMatchObject({ code: "network_error" });
+    expect(served).toBe(2);
+    vi.mocked(console.warn).mockRestore();
+    await amocrm.close();
+  });
 });
 
 describe("the one rate limiter", () => {
