@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import { Alert } from "./alert";
 import { Button } from "./button";
-import { CopyButton } from "./copy-button";
+import { CopyField } from "./copy-button";
 
 export interface ShownOnceText {
   label: string;
@@ -35,16 +35,7 @@ export function ShownOnce({
     <Alert tone="success" role={null} title={title}>
       {children}
       <div className="mt-3">
-        <div className="text-sm font-medium">{text.label}</div>
-        <div className="mt-1 flex flex-wrap items-center gap-2">
-          <code
-            data-testid={testId}
-            className="min-w-0 flex-1 break-all rounded-md border border-emerald-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
-          >
-            {value}
-          </code>
-          <CopyButton value={value} label={text.copy} copiedLabel={text.copied} />
-        </div>
+        <CopyField value={value} label={text.label} copyLabel={text.copy} copiedLabel={text.copied} testId={testId} />
       </div>
       <Button variant="secondary" size="sm" className="mt-3" onClick={onHide}>
         {text.hide}

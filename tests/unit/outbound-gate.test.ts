@@ -132,14 +132,22 @@ describe("the transport", () => {
     await amocrm.close();
   });
 
-  it("sends a request once more when the server closed the kept-alive connection it was written to", async () => {
-    let served = 0;
+  /**
+   * Answers each request with how many it has seen, except the second: that one arrives on the first one's kept-alive
+   * connection, which it closes unanswered, as a server does with a connection it has just timed out.
+   */
+  async function closingTheSecondRequest() {
+    const seen = { requests: 0 };
     const amocrm = await answerOnLoopback((request, response) => {
-      served += 1;
-      // The second request arrives on the first request's connection: close it unanswered, as an idle server does.
-      if (served === 2) return request.socket.destroy();
-      response.writeHead(200, { "Content-Type": "application/json" }).end('{"served": ' + served + "}");
+      seen.requests += 1;
+      if (seen.requests === 2) return request.socket.destroy();
+      response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ served: seen.requests }));
     });
+    return { amocrm, seen };
+  }
+
+  it("sends a GET once more when the server closed the kept-alive connection it was written to", async () => {
+    const { amocrm } = await closingTheSecondRequest();
     expect(await call()).toMatchObject({ status: 200, body: { served: 1 } });
     expect(await call()).toMatchObject({ status: 200, body: { served: 3 } });
     expect(amocrm.connections).toHaveLength(2);
@@ -147,17 +155,12 @@ describe("the transport", () => {
   });
 
   it("never sends a POST twice: the server may have handled it before it dropped the connection", async () => {
-    let served = 0;
-    const amocrm = await answerOnLoopback((request, response) => {
-      served += 1;
-      if (served === 2) return request.socket.destroy();
-      response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
-    });
+    const { amocrm, seen } = await closingTheSecondRequest();
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const post = () => amoHttp({ host: "acoustic.amocrm.ru", path: "/api/v4/leads/complex", method: "POST", json: [] });
     expect(await post()).toMatchObject({ status: 200 });
     await expect(post()).rejects.toMatchObject({ code: "network_error" });
-    expect(served).toBe(2);
+    expect(seen.requests).toBe(2);
     vi.mocked(console.warn).mockRestore();
     await amocrm.close();
   });
