@@ -156,8 +156,9 @@ export async function amoHttp(request: AmoHttpRequest): Promise<AmoHttpResponse>
   let response: RawResponse;
   try {
     response = await send(url, { method: request.method ?? "GET", headers, body: request.json === undefined ? undefined : JSON.stringify(request.json), signal });
-  } catch (error) {
-    const timedOut = signal.aborted || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
+  } catch {
+    // Both the deadline and the caller's abort end the request through `signal`: anything else is the network.
+    const timedOut = signal.aborted;
     console.warn(`[amocrm] ${request.method ?? "GET"} ${request.path} failed: ${timedOut ? "timeout" : "network error"}`);
     throw new AppError(timedOut ? "provider_timeout" : "network_error");
   }

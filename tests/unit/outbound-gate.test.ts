@@ -169,7 +169,7 @@ describe("the transport", () => {
 describe("the one rate limiter", () => {
   const SPAN_MS = 1100;
   // The limiter stamps a call just before its request is created; the spy sees it a moment later.
-  const STAMP_TO_FETCH_SLACK_MS = 100;
+  const STAMP_TO_REQUEST_SLACK_MS = 100;
 
   it("lets 7 calls start in any 1.1 s, holds the 8th, and says when a burst could leave unheld", async () => {
     const amocrm = await answerOnLoopback((_request, response) => response.writeHead(200, { "Content-Type": "application/json" }).end("{}"));
@@ -179,12 +179,12 @@ describe("the one rate limiter", () => {
     await Promise.all(Array.from({ length: 8 }, call));
     const [first, , , , , , seventh, eighth] = starts as [number, number, number, number, number, number, number, number];
     expect(seventh - first).toBeLessThan(SPAN_MS);
-    expect(eighth - first).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_FETCH_SLACK_MS);
+    expect(eighth - first).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_REQUEST_SLACK_MS);
 
     // Room for seven at once only when the held 8th has left the window too.
     await waitForCapacity(7);
     const ready = Date.now();
-    expect(ready - eighth).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_FETCH_SLACK_MS);
+    expect(ready - eighth).toBeGreaterThanOrEqual(SPAN_MS - STAMP_TO_REQUEST_SLACK_MS);
     await Promise.all(Array.from({ length: 7 }, call));
     expect(starts.slice(8).every((at) => at - ready < SPAN_MS)).toBe(true);
     await amocrm.close();
